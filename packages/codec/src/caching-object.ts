@@ -1,0 +1,124 @@
+import { deepFreeze } from './deep-freeze.js';
+import type { Encoder } from './encoder.js';
+import type { KubeObject } from './object.js';
+import { SpliceBuffer, type Sink } from './splice-buffer.js';
+import { internalError } from './status-error.js';
+
+const ENCODING: unique symbol = Symbol('encoding');
+
+class EncodeFailure {
+  constructor(readonly error: unknown) {}
+}
+
+type CacheEntry = Uint8Array | EncodeFailure | typeof ENCODING;
+
+/**
+ * One deep-frozen object version with its serializations, each made at most
+ * once per encoder identifier and then shared by every LIST, initial watch
+ * event and live watch event that sends it.
+ *
+ * `getObject()` returns the stored object itself, not a copy: it is
+ * deep-frozen, so no caller can change it, and sharing it is what keeps the
+ * cached bytes true to the object.
+ *
+ * Memory: holds one byte array per identifier used, for as long as the
+ * version is referenced (see {@link encodedByteLength}).
+ */
+export class CachingObject<T extends KubeObject = KubeObject> {
+  readonly #object: T;
+  readonly #cache = new Map<string, CacheEntry>();
+
+  /** Wraps `object`, deep-freezing it first (see `deepFreeze`; free if it is already frozen by the library). */
+  constructor(object: T) {
+    this.#object = deepFreeze(object);
+  }
+
+  /** `item` if it is a CachingObject, else a new one wrapping it. */
+  static from<T extends KubeObject>(item: T | CachingObject<T>): CachingObject<T> {
+    return item instanceof CachingObject ? item : new CachingObject(item);
+  }
+
+  /** The frozen object. Never copied: do not try to change it (it throws in strict mode). */
+  getObject(): T {
+    return this.#object;
+  }
+
+  /**
+   * The object's bytes in `encoder`'s format, encoding on the first call for
+   * the encoder's identifier only. The bytes are shared: never change them.
+   *
+   * @throws the error the encoder raised, the same one to every caller for
+   *   this identifier (an encode failure is remembered, not retried);
+   *   StatusError InternalError when called re-entrantly from inside the
+   *   encoding of this very object and identifier.
+   */
+  encoded(encoder: Encoder): Uint8Array {
+    const id = encoder.identifier;
+    const entry = this.#cache.get(id);
+    if (entry instanceof Uint8Array) return entry;
+    if (entry instanceof EncodeFailure) throw entry.error;
+    if (entry === ENCODING) {
+      throw internalError(`re-entrant encode of ${describe(this.#object)} with encoder ${JSON.stringify(id)}`);
+    }
+    this.#cache.set(id, ENCODING);
+    try {
+      const sink = new SpliceBuffer();
+      encoder.encode(this.#object, sink);
+      const bytes = sink.toBuffer();
+      this.#cache.set(id, bytes);
+      return bytes;
+    } catch (error) {
+      this.#cache.set(id, new EncodeFailure(error));
+      throw error;
+    }
+  }
+
+  /** Writes the object to `sink` in `encoder`'s format: the cached bytes, spliced. See {@link encoded}. */
+  cacheEncode(encoder: Encoder, sink: Sink): void {
+    sink.splice(this.encoded(encoder));
+  }
+
+  /** Whether bytes for `identifier` are cached. */
+  isEncoded(identifier: string): boolean {
+    return this.#cache.get(identifier) instanceof Uint8Array;
+  }
+
+  /** Size of the cached bytes for `identifier`, or `undefined` if not encoded (yet, or it failed). */
+  encodedByteLength(identifier: string): number | undefined {
+    const entry = this.#cache.get(identifier);
+    return entry instanceof Uint8Array ? entry.byteLength : undefined;
+  }
+
+  /** Sum of the sizes of all cached encodings: what this version costs beyond the object. */
+  get cachedByteLength(): number {
+    let total = 0;
+    for (const entry of this.#cache.values()) if (entry instanceof Uint8Array) total += entry.byteLength;
+    return total;
+  }
+}
+
+/** Something an encoder can write: a plain object or a {@link CachingObject}. */
+export type Encodable<T extends KubeObject = KubeObject> = T | CachingObject<T>;
+
+/**
+ * The bytes of `item` in `encoder`'s format: cached ones for a CachingObject,
+ * freshly encoded (and not kept) for a plain object.
+ */
+export function encodedBytes(encoder: Encoder, item: Encodable): Uint8Array {
+  if (item instanceof CachingObject) return item.encoded(encoder);
+  const sink = new SpliceBuffer();
+  encoder.encode(item, sink);
+  return sink.toBuffer();
+}
+
+/** Writes `item` to `sink`, splicing cached bytes when it is a CachingObject. */
+export function encodeTo(encoder: Encoder, item: Encodable, sink: Sink): void {
+  if (item instanceof CachingObject) item.cacheEncode(encoder, sink);
+  else encoder.encode(item, sink);
+}
+
+function describe(object: KubeObject): string {
+  const meta = object.metadata;
+  const name = meta?.namespace === undefined ? meta?.name : `${meta.namespace}/${meta.name ?? ''}`;
+  return `${object.kind ?? 'object'} ${JSON.stringify(name ?? '')}`;
+}

@@ -1,0 +1,36 @@
+export { CachingObject, encodedBytes, encodeTo } from './caching-object.js';
+export type { Encodable } from './caching-object.js';
+export { deepFreeze, isCanonicalFrozen, MAX_OBJECT_DEPTH } from './deep-freeze.js';
+export type { Codec, Decoder, Encoder, ListFraming, WatchEventType, WatchFraming } from './encoder.js';
+export { JsonEncoder } from './json-encoder.js';
+export type { JsonEncoderOptions } from './json-encoder.js';
+export { ListEncoder } from './list-encoder.js';
+export type { ListEncoderOptions } from './list-encoder.js';
+export { negotiateDecoder, negotiateEncoder, parseAccept, parseMediaType } from './negotiation.js';
+export type { MediaRange, NegotiatedEncoder, NegotiateEncoderOptions } from './negotiation.js';
+export type { KubeObject, ListHeader, ListMeta, ObjectMeta } from './object.js';
+export { encodeToBuffer, SpliceBuffer } from './splice-buffer.js';
+export type { Sink } from './splice-buffer.js';
+export {
+  alreadyExists,
+  badRequest,
+  conflict,
+  CONFLICT_MESSAGE,
+  expired,
+  internalError,
+  isStatusError,
+  notAcceptable,
+  notFound,
+  requestEntityTooLarge,
+  STATUS_REASONS,
+  StatusError,
+  tooLargeResourceVersion,
+  tooManyRequests,
+  tooOldResourceVersion,
+  unsupportedMediaType,
+} from './status-error.js';
+export type { Status, StatusCause, StatusDetails, StatusErrorOptions, StatusReason } from './status-error.js';
+export { bookmarkObject, CachingWatchEvent, errorEvent, INITIAL_EVENTS_END_ANNOTATION, WatchEventEncoder } from './watch-event.js';
+export { drainTo, writeChunks } from './write-chunks.js';
+export { YamlEncoder } from './yaml-encoder.js';
+export type { YamlEncoderOptions } from './yaml-encoder.js';

@@ -1,0 +1,195 @@
+/**
+ * The one error family of apiserver-kit: every operational failure is a
+ * `StatusError` that renders as a Kubernetes `Status` object, so a host can
+ * write it to the wire as is.
+ */
+
+/** The `reason` values the blocks raise, with the HTTP code each maps to. */
+export const STATUS_REASONS = {
+  BadRequest: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
+  NotFound: 404,
+  MethodNotAllowed: 405,
+  NotAcceptable: 406,
+  AlreadyExists: 409,
+  Conflict: 409,
+  Gone: 410,
+  Expired: 410,
+  RequestEntityTooLarge: 413,
+  UnsupportedMediaType: 415,
+  Invalid: 422,
+  TooManyRequests: 429,
+  InternalError: 500,
+  ServiceUnavailable: 503,
+  Timeout: 504,
+} as const;
+
+/** A Kubernetes `Status` reason. */
+export type StatusReason = keyof typeof STATUS_REASONS;
+
+/** One cause in `Status.details.causes`. */
+export interface StatusCause {
+  readonly reason?: string;
+  readonly message?: string;
+  readonly field?: string;
+}
+
+/** `Status.details`: what the failure was about. */
+export interface StatusDetails {
+  readonly name?: string;
+  readonly group?: string;
+  readonly kind?: string;
+  readonly uid?: string;
+  readonly causes?: readonly StatusCause[];
+  readonly retryAfterSeconds?: number;
+}
+
+/** The Kubernetes `Status` object (meta/v1), as sent on the wire for a failure. */
+export interface Status {
+  readonly kind: 'Status';
+  readonly apiVersion: 'v1';
+  readonly metadata: Record<string, never>;
+  readonly status: 'Failure';
+  readonly message: string;
+  readonly reason: StatusReason;
+  readonly details?: StatusDetails;
+  readonly code: number;
+}
+
+/** Options of {@link StatusError}. */
+export interface StatusErrorOptions {
+  /** The `Status.details` to send. */
+  readonly details?: StatusDetails;
+  /** The underlying error, passed through as `Error.cause`. */
+  readonly cause?: unknown;
+  /** HTTP code; @default the code of `reason` in {@link STATUS_REASONS}. */
+  readonly code?: number;
+}
+
+/**
+ * An operational failure that renders as a Kubernetes `Status`.
+ *
+ * `reason` is the stable machine-readable code (`NotFound`, `Expired`, …);
+ * `code` is the HTTP status. `retryAfterSeconds`, when set in the details, is
+ * also what a host sends as the `Retry-After` header.
+ */
+export class StatusError extends Error {
+  /** The Kubernetes reason, stable across releases. */
+  readonly reason: StatusReason;
+  /** The HTTP status code. */
+  readonly code: number;
+  /** The `Status.details`, if any. */
+  readonly details: StatusDetails | undefined;
+
+  constructor(reason: StatusReason, message: string, options: StatusErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'StatusError';
+    this.reason = reason;
+    this.code = options.code ?? STATUS_REASONS[reason];
+    this.details = options.details;
+  }
+
+  /** Seconds a client should wait before retrying, when the server said so. */
+  get retryAfterSeconds(): number | undefined {
+    return this.details?.retryAfterSeconds;
+  }
+
+  /** The Kubernetes `Status` object for this error. Allocates a fresh object. */
+  toStatus(): Status {
+    const status: Status = {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+      ...(this.details === undefined ? {} : { details: this.details }),
+      code: this.code,
+    };
+    return status;
+  }
+}
+
+/** Whether `error` is a {@link StatusError}, optionally of the given reason. */
+export function isStatusError(error: unknown, reason?: StatusReason): error is StatusError {
+  return error instanceof StatusError && (reason === undefined || error.reason === reason);
+}
+
+/** BadRequest 400: malformed input; the message points at the offending part. */
+export function badRequest(message: string, cause?: unknown): StatusError {
+  return new StatusError('BadRequest', message, cause === undefined ? {} : { cause });
+}
+
+/** NotFound 404, with Kubernetes' message: `pods "web-0" not found`. */
+export function notFound(resource: string, name: string, group = ''): StatusError {
+  return new StatusError('NotFound', `${qualified(resource, group)} "${name}" not found`, {
+    details: { name, ...(group === '' ? {} : { group }), kind: resource },
+  });
+}
+
+/** AlreadyExists 409, with Kubernetes' message: `pods "web-0" already exists`. */
+export function alreadyExists(resource: string, name: string, group = ''): StatusError {
+  return new StatusError('AlreadyExists', `${qualified(resource, group)} "${name}" already exists`, {
+    details: { name, ...(group === '' ? {} : { group }), kind: resource },
+  });
+}
+
+/** The message Kubernetes gives for an update with a stale resourceVersion. */
+export const CONFLICT_MESSAGE = 'the object has been modified; please apply your changes to the latest version and try again';
+
+/** Conflict 409: `Operation cannot be fulfilled on pods "web-0": <why>`. */
+export function conflict(resource: string, name: string, why: string = CONFLICT_MESSAGE, group = ''): StatusError {
+  return new StatusError('Conflict', `Operation cannot be fulfilled on ${qualified(resource, group)} "${name}": ${why}`, {
+    details: { name, ...(group === '' ? {} : { group }), kind: resource },
+  });
+}
+
+/** Expired 410. For a too-old revision, pass Kubernetes' `too old resource version: X (Y)`. */
+export function expired(message: string): StatusError {
+  return new StatusError('Expired', message);
+}
+
+/** Expired 410 with Kubernetes' message for a revision older than the retained history. */
+export function tooOldResourceVersion(requested: number, oldestRetained: number): StatusError {
+  return expired(`too old resource version: ${requested} (${oldestRetained})`);
+}
+
+/** Timeout 504 for a read at a revision the cache did not reach in time; Retry-After 1. */
+export function tooLargeResourceVersion(requested: number, current: number): StatusError {
+  return new StatusError('Timeout', `Too large resource version: ${requested}, current: ${current}`, {
+    details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 },
+  });
+}
+
+/** TooManyRequests 429 with `retryAfterSeconds` (sent as `Retry-After`). */
+export function tooManyRequests(message: string, retryAfterSeconds: number): StatusError {
+  return new StatusError('TooManyRequests', message, { details: { retryAfterSeconds } });
+}
+
+/** RequestEntityTooLarge 413, raised from `Content-Length` before the body is read. */
+export function requestEntityTooLarge(limitBytes: number, gotBytes: number): StatusError {
+  return new StatusError('RequestEntityTooLarge', `Request entity too large: limit is ${limitBytes} bytes, got ${gotBytes}`);
+}
+
+/** NotAcceptable 406: none of the `Accept` media types can be produced. */
+export function notAcceptable(accepted: readonly string[]): StatusError {
+  return new StatusError('NotAcceptable', `only the following media types are accepted: ${accepted.join(', ')}`);
+}
+
+/** UnsupportedMediaType 415: the body's `Content-Type` cannot be decoded. */
+export function unsupportedMediaType(contentType: string, accepted: readonly string[]): StatusError {
+  return new StatusError(
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format (${JSON.stringify(contentType)}) - accepted media types include: ${accepted.join(', ')}`,
+  );
+}
+
+/** InternalError 500, wrapping an unexpected failure. */
+export function internalError(message: string, cause?: unknown): StatusError {
+  return new StatusError('InternalError', `Internal error occurred: ${message}`, cause === undefined ? {} : { cause });
+}
+
+function qualified(resource: string, group: string): string {
+  return group === '' ? resource : `${resource}.${group}`;
+}
