@@ -97,9 +97,28 @@ export class YamlEncoder implements Codec {
       const reason = error instanceof YAMLException ? error.reason : error instanceof Error ? error.message : String(error);
       throw badRequest(`invalid YAML: ${reason}`, error);
     }
+    // Aliases share nodes: a few bytes can expand to billions ("billion laughs"). Cap the expansion.
+    const budget = 4 * text.length + 1000;
+    if (expandedSize(value, budget) > budget) {
+      throw badRequest(`invalid YAML: aliases expand the document to more than ${budget} nodes`);
+    }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw badRequest(`invalid YAML: expected a mapping at the top level, got ${value === null ? 'null' : Array.isArray(value) ? 'a sequence' : typeof value}`);
     }
     return value as KubeObject;
   }
+}
+
+/** Nodes in `value` with aliases expanded, counting stops just past `budget`. */
+function expandedSize(value: unknown, budget: number): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && count <= budget) {
+    const node = stack.pop();
+    count++;
+    if (typeof node === 'object' && node !== null) {
+      for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push(child);
+    }
+  }
+  return count;
 }

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  expired,
+  internalError,
+  isStatusError,
+  notAcceptable,
+  notFound,
+  requestEntityTooLarge,
+  STATUS_REASONS,
+  StatusError,
+  tooLargeResourceVersion,
+  tooManyRequests,
+  tooOldResourceVersion,
+  unsupportedMediaType,
+} from '../src/index.js';
+
+describe('StatusError', () => {
+  it('.toStatus() — a Kubernetes Status object', () => {
+    expect(notFound('pods', 'web-0').toStatus()).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'pods "web-0" not found',
+      reason: 'NotFound',
+      details: { name: 'web-0', kind: 'pods' },
+      code: 404,
+    });
+  });
+
+  it('the helpers give Kubernetes messages, reasons and codes', () => {
+    const cases: [StatusError, string, string, number][] = [
+      [badRequest('bad'), 'bad', 'BadRequest', 400],
+      [alreadyExists('pods', 'a'), 'pods "a" already exists', 'AlreadyExists', 409],
+      [notFound('deployments', 'a', 'apps'), 'deployments.apps "a" not found', 'NotFound', 404],
+      [
+        conflict('pods', 'a'),
+        'Operation cannot be fulfilled on pods "a": the object has been modified; please apply your changes to the latest version and try again',
+        'Conflict',
+        409,
+      ],
+      [expired('The provided continue parameter is too old'), 'The provided continue parameter is too old', 'Expired', 410],
+      [tooOldResourceVersion(5, 20), 'too old resource version: 5 (20)', 'Expired', 410],
+      [tooLargeResourceVersion(30, 20), 'Too large resource version: 30, current: 20', 'Timeout', 504],
+      [tooManyRequests('Too many requests, please try again later.', 4), 'Too many requests, please try again later.', 'TooManyRequests', 429],
+      [requestEntityTooLarge(3145728, 5000000), 'Request entity too large: limit is 3145728 bytes, got 5000000', 'RequestEntityTooLarge', 413],
+      [notAcceptable(['application/json']), 'only the following media types are accepted: application/json', 'NotAcceptable', 406],
+      [
+        unsupportedMediaType('text/plain', ['application/json']),
+        'the body of the request was in an unknown format ("text/plain") - accepted media types include: application/json',
+        'UnsupportedMediaType',
+        415,
+      ],
+      [internalError('boom'), 'Internal error occurred: boom', 'InternalError', 500],
+    ];
+    for (const [error, message, reason, code] of cases) {
+      expect(error).toBeInstanceOf(StatusError);
+      expect(error).toBeInstanceOf(Error);
+      expect(error.message).toBe(message);
+      expect(error.reason).toBe(reason);
+      expect(error.code).toBe(code);
+      expect(error.toStatus().code).toBe(code);
+      expect(isStatusError(error, error.reason)).toBe(true);
+    }
+  });
+
+  it('retryAfterSeconds — from the details', () => {
+    expect(tooManyRequests('slow down', 8).retryAfterSeconds).toBe(8);
+    expect(tooLargeResourceVersion(2, 1).retryAfterSeconds).toBe(1);
+    expect(notFound('pods', 'a').retryAfterSeconds).toBeUndefined();
+  });
+
+  it('passes the cause through', () => {
+    const cause = new SyntaxError('x');
+    expect(badRequest('bad', cause).cause).toBe(cause);
+  });
+
+  it('isStatusError() — false for other errors', () => {
+    expect(isStatusError(new Error('x'))).toBe(false);
+    expect(isStatusError(badRequest('x'), 'NotFound')).toBe(false);
+  });
+
+  it('docs/errors.md lists every reason with its code, and nothing else', () => {
+    const doc = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
+    const rows = [...doc.matchAll(/^\| `(\w+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
+    expect(Object.fromEntries(rows)).toEqual(STATUS_REASONS);
+    expect(rows).toHaveLength(Object.keys(STATUS_REASONS).length);
+  });
+});
