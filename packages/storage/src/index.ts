@@ -1,0 +1,29 @@
+export { FakeClock, sleep, systemClock } from './clock.js';
+export type { Clock, Timer } from './clock.js';
+export { MemoryStorage } from './memory-storage.js';
+export type { MemoryStorageOptions } from './memory-storage.js';
+export { backoffDelay, DEFAULT_RETRY, resolveRetryOptions, retryOnConflict } from './retry.js';
+export type { RetryOnConflictOptions, RetryOptions } from './retry.js';
+export type {
+  AddedEvent,
+  BookmarkEvent,
+  CreateOptions,
+  DeletedEvent,
+  DeleteOptions,
+  GuaranteedUpdateOptions,
+  ListOptions,
+  ListResult,
+  ModifiedEvent,
+  Preconditions,
+  Storage,
+  StorageEvent,
+  StorageWatch,
+  UpdateFunction,
+  WatchOptions,
+} from './storage.js';
+export { keyConflict, keyExists, keyNotFound, preconditionFailed, resumeRevision, WATCH_OVERFLOW_CAUSE, watchOverflow } from './storage-errors.js';
+export { checkPrefix, formatKey, parseKey } from './storage-key.js';
+export type { StorageKey } from './storage-key.js';
+// The error family the storage raises, re-exported so that callers need not depend on codec to catch it.
+export { CONFLICT_MESSAGE, isStatusError, StatusError } from '@apiserver-kit/codec';
+export type { KubeObject, StatusReason } from '@apiserver-kit/codec';

@@ -1,0 +1,14 @@
+/**
+ * sorted-btree is CommonJS with `exports.default = BTree`. Node's ESM loader
+ * makes the default import the whole `module.exports`; bundlers and vitest
+ * unwrap it to the class. Accept both.
+ */
+import sortedBtree from 'sorted-btree';
+
+type BTreeClass = typeof sortedBtree.default;
+const loaded = sortedBtree as unknown as BTreeClass | { readonly default: BTreeClass };
+
+/** The B+ tree class of sorted-btree. */
+export const BTree: BTreeClass = typeof loaded === 'function' ? loaded : loaded.default;
+/** A B+ tree instance. */
+export type BTree<K, V> = InstanceType<typeof sortedBtree.default<K, V>>;

@@ -1,0 +1,423 @@
+/**
+ * MemoryStorage: the embedded default implementation of {@link Storage}, MVCC
+ * in one process with no servers.
+ *
+ * ```
+ *  B+ tree (key order)                     revision log (one event per revision)
+ *  "/pods/a/x" → [v3, v7]                  C+1 ... 5:ADDED /pods/b/y  6:MODIFIED ...  head
+ *  "/pods/b/y" → [v5, v9 (tombstone)]      ▲ compaction point C        (watch catch-up reads here)
+ * ```
+ *
+ * Each key holds its versions since the compaction point: a list at revision
+ * `r` takes, per key, the last version ≤ r. Compaction drops the log up to
+ * `C` and, per key touched in that range, the versions superseded at `C`.
+ * Every write is synchronous inside the event loop turn that commits it, so
+ * writes are serialised without locks: the revision is bumped, the version
+ * appended, the event logged and pushed to the watchers in one step.
+ */
+import { randomUUID } from 'node:crypto';
+import { badRequest, deepFreeze, type KubeObject, type ObjectMeta, tooLargeResourceVersion, tooOldResourceVersion } from '@apiserver-kit/codec';
+import { type Clock, sleep, systemClock } from './clock.js';
+import { checkInteger, checkOptions, checkSignal, received } from './internal/arguments.js';
+import { BTree } from './internal/btree.js';
+import { sameObjectIgnoringVersion } from './internal/deep-equal.js';
+import { type ChangeEvent, RevisionLog } from './memory-storage-log.js';
+import { MemoryWatch, type WatchSource } from './memory-storage-watch.js';
+import { backoffDelay, resolveRetryOptions, type RetryOptions } from './retry.js';
+import type {
+  CreateOptions,
+  DeleteOptions,
+  GuaranteedUpdateOptions,
+  ListOptions,
+  ListResult,
+  Preconditions,
+  Storage,
+  StorageWatch,
+  UpdateFunction,
+  WatchOptions,
+} from './storage.js';
+import { keyConflict, keyExists, keyNotFound, preconditionFailed } from './storage-errors.js';
+import { checkPrefix, parseKey } from './storage-key.js';
+
+/** Options of {@link MemoryStorage}. */
+export interface MemoryStorageOptions {
+  /** Time for automatic compaction, `creationTimestamp` and retry sleeps; @default systemClock */
+  readonly clock?: Clock;
+  /**
+   * Automatic compaction keeps every change younger than this many
+   * milliseconds…; `Infinity` keeps everything; @default 300_000 (5 minutes)
+   */
+  readonly retainMs?: number;
+  /**
+   * …and, whichever is more, the last this many revisions; `Infinity` keeps
+   * everything; @default 100_000
+   */
+  readonly retainRevisions?: number;
+  /** Conflict retry of `guaranteedUpdate`; @default DEFAULT_RETRY (5 steps from 10 ms, factor 2, jitter 0.1) */
+  readonly retry?: Partial<RetryOptions>;
+  /** The default `bufferSize` of a watch; @default 1024 */
+  readonly watchBufferSize?: number;
+  /** The source of retry jitter, in [0, 1); @default Math.random */
+  readonly random?: () => number;
+  /** Generates `metadata.uid` on create; @default crypto.randomUUID */
+  readonly uid?: () => string;
+}
+
+/** One state of a key; `object` is `undefined` for a deletion (tombstone). */
+interface Version {
+  readonly revision: number;
+  readonly object: KubeObject | undefined;
+}
+
+/**
+ * The embedded in-memory {@link Storage}: MVCC over a B+ tree of per-key
+ * version lists plus a revision log, with automatic compaction by age and
+ * count, and bounded per-watch queues.
+ *
+ * Costs: `get` O(log n); a write O(log n + w) for w open watches (each checks
+ * its prefix); `list` O(log n + k) for k keys under the prefix, plus the
+ * versions of each key newer than the revision asked for; a watch from a past
+ * revision walks the log from there, without copying it.
+ *
+ * Caveats: objects are deep-frozen on write, in place when their mappings are
+ * already in key order (so the object passed to `create` may become frozen);
+ * reads return the stored objects themselves. Memory holds every version
+ * since the compaction point; automatic compaction runs on writes only.
+ */
+export class MemoryStorage implements Storage {
+  readonly #clock: Clock;
+  readonly #retainMs: number;
+  readonly #retainRevisions: number;
+  readonly #retry: RetryOptions;
+  readonly #watchBufferSize: number;
+  readonly #random: () => number;
+  readonly #uid: () => string;
+  readonly #tree = new BTree<string, Version[]>(undefined, compareKeys);
+  readonly #log = new RevisionLog();
+  readonly #watches = new Set<MemoryWatch>();
+  #revision = 0;
+  #compacted = 0;
+  readonly #source: WatchSource;
+
+  /** @throws TypeError/RangeError naming a bad option. */
+  constructor(options: MemoryStorageOptions = {}) {
+    checkOptions('options', options);
+    this.#clock = options.clock ?? systemClock;
+    this.#retainMs = checkRetention('retainMs', options.retainMs ?? 300_000);
+    this.#retainRevisions = checkRetention('retainRevisions', options.retainRevisions ?? 100_000);
+    this.#retry = resolveRetryOptions(options.retry);
+    const bufferSize = options.watchBufferSize ?? 1024;
+    checkInteger('watchBufferSize', bufferSize, 1);
+    this.#watchBufferSize = bufferSize;
+    this.#random = options.random ?? Math.random;
+    this.#uid = options.uid ?? randomUUID;
+    const self = this;
+    this.#source = {
+      get revision(): number {
+        return self.#revision;
+      },
+      get compacted(): number {
+        return self.#compacted;
+      },
+      eventAt: (revision) => this.#log.at(revision),
+      detach: (watch) => this.#watches.delete(watch),
+    };
+  }
+
+  /** How many watches are attached (taking events from writers). */
+  get watchCount(): number {
+    return this.#watches.size;
+  }
+
+  /** {@inheritDoc Storage.get} */
+  async get(key: string): Promise<KubeObject> {
+    parseKey(key);
+    const object = this.#tree.get(key)?.at(-1)?.object;
+    if (object === undefined) throw keyNotFound(key);
+    return object;
+  }
+
+  /** {@inheritDoc Storage.list} */
+  async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
+    checkPrefix(prefix);
+    checkOptions('options', options);
+    const revision = options.revision ?? this.#revision;
+    checkInteger('revision', revision, 0);
+    if (options.limit !== undefined) checkInteger('limit', options.limit, 1);
+    const { startKey } = options;
+    if (startKey !== undefined) {
+      if (typeof startKey !== 'string') throw new TypeError(`Expected \`startKey\` to be a string, got ${received(startKey)}`);
+      if (!startKey.startsWith(prefix)) throw badRequest(`invalid start key ${JSON.stringify(startKey)}: not under the prefix ${JSON.stringify(prefix)}`);
+      checkPrefix(startKey);
+    }
+    if (revision < this.#compacted) throw tooOldResourceVersion(revision, this.#compacted);
+    if (revision > this.#revision) throw tooLargeResourceVersion(revision, this.#revision);
+    const limit = options.limit ?? Infinity;
+    const items: KubeObject[] = [];
+    for (const [key, versions] of this.#tree.entries(startKey ?? prefix)) {
+      if (!key.startsWith(prefix)) break;
+      const object = objectAt(versions, revision);
+      if (object === undefined) continue;
+      if (items.length === limit) return { items, revision, more: true, nextKey: key };
+      items.push(object);
+    }
+    return { items, revision, more: false };
+  }
+
+  /** {@inheritDoc Storage.create} */
+  async create(key: string, object: KubeObject, options: CreateOptions = {}): Promise<KubeObject> {
+    const parsed = parseKey(key);
+    checkOptions('options', options);
+    checkSignal('signal', options.signal);
+    const meta = checkObject(key, parsed, object, 'object');
+    if (meta.resourceVersion !== undefined && meta.resourceVersion !== '') {
+      throw badRequest('resourceVersion should not be set on objects to be created');
+    }
+    options.signal?.throwIfAborted();
+    if (this.#live(key) !== undefined) throw keyExists(key);
+    const stored = this.#stamp(object, this.#revision + 1, meta.uid ?? this.#uid(), meta.creationTimestamp ?? this.#timestamp());
+    this.#commit({ type: 'ADDED', key, object: stored.object, revision: stored.revision });
+    return stored.object;
+  }
+
+  /** {@inheritDoc Storage.guaranteedUpdate} */
+  async guaranteedUpdate(key: string, tryUpdate: UpdateFunction, options: GuaranteedUpdateOptions = {}): Promise<KubeObject> {
+    const parsed = parseKey(key);
+    if (typeof tryUpdate !== 'function') throw new TypeError(`Expected \`tryUpdate\` to be a function, got ${received(tryUpdate)}`);
+    checkOptions('options', options);
+    checkSignal('signal', options.signal);
+    checkPreconditions(options.preconditions);
+    const retry = resolveRetryOptions(options.retry, this.#retry);
+    const { signal } = options;
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      const current = this.#live(key);
+      if (current === undefined && options.ignoreNotFound !== true) throw keyNotFound(key);
+      checkAgainst(key, options.preconditions, current?.object);
+      const next = await tryUpdate(current?.object);
+      const meta = checkObject(key, parsed, next, 'the result of tryUpdate');
+      signal?.throwIfAborted();
+      if (this.#live(key)?.revision !== current?.revision) {
+        // Someone else wrote the key while tryUpdate ran: read again, after a pause.
+        if (attempt >= retry.steps) throw keyConflict(key);
+        await sleep(this.#clock, backoffDelay(retry, attempt, this.#random), signal);
+        continue;
+      }
+      const requested = meta.resourceVersion;
+      if (requested !== undefined && requested !== '' && requested !== (current === undefined ? undefined : String(current.revision))) {
+        // The caller's copy was read before the current version: its changes would overwrite unseen ones.
+        throw keyConflict(key);
+      }
+      if (current === undefined) {
+        const stored = this.#stamp(next, this.#revision + 1, meta.uid ?? this.#uid(), meta.creationTimestamp ?? this.#timestamp());
+        this.#commit({ type: 'ADDED', key, object: stored.object, revision: stored.revision });
+        return stored.object;
+      }
+      const currentMeta = current.object.metadata ?? {};
+      const candidate = withMetadata(next, meta, {
+        resourceVersion: currentMeta.resourceVersion,
+        uid: currentMeta.uid,
+        creationTimestamp: currentMeta.creationTimestamp,
+      });
+      if (sameObjectIgnoringVersion(candidate, current.object)) return current.object;
+      const stored = this.#stamp(next, this.#revision + 1, currentMeta.uid, currentMeta.creationTimestamp);
+      this.#commit({ type: 'MODIFIED', key, object: stored.object, prevObject: current.object, revision: stored.revision });
+      return stored.object;
+    }
+  }
+
+  /** {@inheritDoc Storage.delete} As in Kubernetes, the object returned carries the deletion revision as its `resourceVersion`. */
+  async delete(key: string, options: DeleteOptions = {}): Promise<KubeObject> {
+    parseKey(key);
+    checkOptions('options', options);
+    checkSignal('signal', options.signal);
+    checkPreconditions(options.preconditions);
+    options.signal?.throwIfAborted();
+    const current = this.#live(key);
+    if (current === undefined) throw keyNotFound(key);
+    checkAgainst(key, options.preconditions, current.object);
+    const revision = this.#revision + 1;
+    const meta = current.object.metadata ?? {};
+    const object = deepFreeze(withMetadata(current.object, meta, { resourceVersion: String(revision) }));
+    this.#commit({ type: 'DELETED', key, object, prevObject: current.object, revision });
+    return object;
+  }
+
+  /** {@inheritDoc Storage.watch} */
+  watch(prefix: string, options: WatchOptions = {}): StorageWatch {
+    checkPrefix(prefix);
+    checkOptions('options', options);
+    const fromRevision = options.fromRevision ?? this.#revision;
+    checkInteger('fromRevision', fromRevision, 0);
+    const bufferSize = options.bufferSize ?? this.#watchBufferSize;
+    checkInteger('bufferSize', bufferSize, 1);
+    checkSignal('signal', options.signal);
+    const failure = fromRevision < this.#compacted ? tooOldResourceVersion(fromRevision, this.#compacted) : undefined;
+    const watch = new MemoryWatch(this.#source, prefix, fromRevision, bufferSize, options.signal, failure);
+    if (watch.isAttached) this.#watches.add(watch);
+    return watch;
+  }
+
+  /** {@inheritDoc Storage.currentRevision} */
+  async currentRevision(): Promise<number> {
+    return this.#revision;
+  }
+
+  /** {@inheritDoc Storage.compactedRevision} */
+  async compactedRevision(): Promise<number> {
+    return this.#compacted;
+  }
+
+  /** {@inheritDoc Storage.compact} Cost: O(changes compacted). */
+  async compact(revision: number): Promise<void> {
+    checkInteger('revision', revision, 0);
+    if (revision > this.#revision) {
+      throw new RangeError(`Expected \`revision\` to be at most the current revision ${this.#revision}, got ${received(revision)}`);
+    }
+    this.#compactTo(revision);
+  }
+
+  /** The live version of `key`, or `undefined` when absent or deleted. */
+  #live(key: string): { readonly revision: number; readonly object: KubeObject } | undefined {
+    const last = this.#tree.get(key)?.at(-1);
+    return last?.object === undefined ? undefined : (last as { revision: number; object: KubeObject });
+  }
+
+  /** The object as stored at `revision`: system fields set, deep-frozen. */
+  #stamp(object: KubeObject, revision: number, uid: string | undefined, creationTimestamp: string | undefined): { revision: number; object: KubeObject } {
+    const meta = object.metadata ?? {};
+    return { revision, object: deepFreeze(withMetadata(object, meta, { resourceVersion: String(revision), uid, creationTimestamp })) };
+  }
+
+  #timestamp(): string {
+    // RFC 3339 with second precision, as Kubernetes writes creationTimestamp.
+    return new Date(this.#clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  /** Applies one write: revision, version, log, watchers, automatic compaction. */
+  #commit(event: ChangeEvent): void {
+    const now = this.#clock.now();
+    this.#revision = event.revision;
+    const version: Version = { revision: event.revision, object: event.type === 'DELETED' ? undefined : event.object };
+    const versions = this.#tree.get(event.key);
+    if (versions === undefined) this.#tree.set(event.key, [version]);
+    else versions.push(version);
+    this.#log.append(event, now);
+    for (const watch of this.#watches) watch.push(event);
+    this.#compactByPolicy(now);
+  }
+
+  /**
+   * Keeps every change younger than `retainMs` or among the last
+   * `retainRevisions`; compacts the rest. Amortised O(1) per write.
+   */
+  #compactByPolicy(now: number): void {
+    const byCount = this.#revision - this.#retainRevisions;
+    let target = this.#compacted;
+    while (target < byCount) {
+      const time = this.#log.timeAt(target + 1);
+      if (time === undefined || now - time <= this.#retainMs) break;
+      target++;
+    }
+    if (target > this.#compacted) this.#compactTo(target);
+  }
+
+  #compactTo(revision: number): void {
+    if (revision <= this.#compacted) return;
+    const touched = new Set<string>();
+    for (let r = this.#compacted + 1; r <= revision; r++) {
+      const event = this.#log.at(r);
+      if (event !== undefined) touched.add(event.key);
+    }
+    this.#log.dropThrough(revision);
+    this.#compacted = revision;
+    for (const key of touched) {
+      const versions = this.#tree.get(key);
+      if (versions === undefined) continue;
+      // Keep the last version at or before the compaction point (the state there) and all later ones.
+      let keep = 0;
+      while (keep + 1 < versions.length && versions[keep + 1]!.revision <= revision) keep++;
+      if (versions[keep]!.revision <= revision && versions[keep]!.object === undefined) keep++;
+      if (keep >= versions.length) this.#tree.delete(key);
+      else if (keep > 0) versions.splice(0, keep);
+    }
+  }
+}
+
+/** Byte order for printable-ASCII keys (see storage-key.ts). */
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The object of the last version at or before `revision`, `undefined` if absent then. */
+function objectAt(versions: readonly Version[], revision: number): KubeObject | undefined {
+  for (let i = versions.length - 1; i >= 0; i--) {
+    const version = versions[i]!;
+    if (version.revision <= revision) return version.object;
+  }
+  return undefined;
+}
+
+/** A shallow copy of `object` with `metadata` fields replaced; `undefined` values leave a field out. */
+function withMetadata(object: KubeObject, meta: ObjectMeta, fields: Partial<Record<'resourceVersion' | 'uid' | 'creationTimestamp', string | undefined>>): KubeObject {
+  const metadata: Record<string, unknown> = { ...meta };
+  for (const [field, value] of Object.entries(fields)) {
+    if (value === undefined) delete metadata[field];
+    else metadata[field] = value;
+  }
+  return { ...object, metadata };
+}
+
+/** Validates a written object against its key; returns its metadata. */
+function checkObject(key: string, parsed: ReturnType<typeof parseKey>, object: unknown, what: 'object' | 'the result of tryUpdate'): ObjectMeta {
+  const name = what === 'object' ? 'object' : 'tryUpdate(…)';
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+    throw new TypeError(
+      what === 'object'
+        ? `Expected \`object\` to be an object, got ${received(object)}`
+        : `Expected \`tryUpdate\` to return an object, got ${received(object)}`,
+    );
+  }
+  const meta = (object as KubeObject).metadata;
+  if (typeof meta !== 'object' || meta === null || typeof meta.name !== 'string' || meta.name === '') {
+    const got = typeof meta === 'object' && meta !== null ? meta.name : undefined;
+    throw new TypeError(`Expected \`${name}.metadata.name\` to be a non-empty string, got ${received(got)}`);
+  }
+  if (meta.name !== parsed.name) throw badRequest(`the name of the object (${meta.name}) does not match the key ${JSON.stringify(key)}`);
+  const namespace = meta.namespace;
+  if (namespace !== undefined && namespace !== '' && namespace !== parsed.namespace) {
+    throw badRequest(`the namespace of the object (${namespace}) does not match the key ${JSON.stringify(key)}`);
+  }
+  if (meta.resourceVersion !== undefined && typeof meta.resourceVersion !== 'string') {
+    throw new TypeError(`Expected \`${name}.metadata.resourceVersion\` to be a string, got ${received(meta.resourceVersion)}`);
+  }
+  return meta;
+}
+
+function checkPreconditions(preconditions: Preconditions | undefined): void {
+  if (preconditions === undefined) return;
+  checkOptions('preconditions', preconditions);
+  for (const field of ['uid', 'resourceVersion'] as const) {
+    const value = preconditions[field];
+    if (value !== undefined && typeof value !== 'string') {
+      throw new TypeError(`Expected \`preconditions.${field}\` to be a string, got ${received(value)}`);
+    }
+  }
+}
+
+function checkAgainst(key: string, preconditions: Preconditions | undefined, object: KubeObject | undefined): void {
+  if (preconditions === undefined) return;
+  const meta = object?.metadata ?? {};
+  if (preconditions.uid !== undefined && preconditions.uid !== meta.uid) {
+    throw preconditionFailed(key, 'UID', preconditions.uid, meta.uid);
+  }
+  if (preconditions.resourceVersion !== undefined && preconditions.resourceVersion !== meta.resourceVersion) {
+    throw preconditionFailed(key, 'ResourceVersion', preconditions.resourceVersion, meta.resourceVersion);
+  }
+}
+
+function checkRetention(name: string, value: unknown): number {
+  if (value === Infinity) return value;
+  checkInteger(name, value, 0);
+  return value;
+}

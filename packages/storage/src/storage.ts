@@ -1,0 +1,259 @@
+/**
+ * The storage contract: an MVCC key-value store of Kubernetes objects with a
+ * global revision, as etcd provides it to the Kubernetes apiserver. Every
+ * implementation (`MemoryStorage` here, the etcd one in `storage-etcd`) passes
+ * the conformance suite in `@apiserver-kit/storage/conformance`.
+ */
+import type { KubeObject } from '@apiserver-kit/codec';
+import type { RetryOptions } from './retry.js';
+
+/** A change to one key, in revision order. */
+export type StorageEvent = AddedEvent | ModifiedEvent | DeletedEvent | BookmarkEvent;
+
+/** A key was created. `object.metadata.resourceVersion` is `String(revision)`. */
+export interface AddedEvent {
+  readonly type: 'ADDED';
+  /** The key that changed. */
+  readonly key: string;
+  /** The stored object (deep-frozen). */
+  readonly object: KubeObject;
+  /** The revision of the write. */
+  readonly revision: number;
+}
+
+/** A key was updated. */
+export interface ModifiedEvent {
+  readonly type: 'MODIFIED';
+  readonly key: string;
+  /** The new object (deep-frozen). */
+  readonly object: KubeObject;
+  /** The object as it was before this write (deep-frozen). */
+  readonly prevObject: KubeObject;
+  readonly revision: number;
+}
+
+/**
+ * A key was deleted. As in Kubernetes, `object` is the last state with its
+ * `resourceVersion` set to the deletion revision; `prevObject` is the last
+ * state exactly as it was stored.
+ */
+export interface DeletedEvent {
+  readonly type: 'DELETED';
+  readonly key: string;
+  readonly object: KubeObject;
+  readonly prevObject: KubeObject;
+  readonly revision: number;
+}
+
+/**
+ * Progress: every change up to `revision` under the watched prefix has been
+ * delivered. Sent only in answer to {@link StorageWatch.requestProgress}.
+ */
+export interface BookmarkEvent {
+  readonly type: 'BOOKMARK';
+  readonly revision: number;
+}
+
+/** `metadata.uid` / `metadata.resourceVersion` the current object must carry for a write to proceed. */
+export interface Preconditions {
+  /** The object's `metadata.uid` must equal this. */
+  readonly uid?: string;
+  /** The object's `metadata.resourceVersion` must equal this (decimal string). */
+  readonly resourceVersion?: string;
+}
+
+/** Options of {@link Storage.list}. */
+export interface ListOptions {
+  /** List the state at this revision; @default the current revision. */
+  readonly revision?: number;
+  /** At most this many items (a positive integer); @default no limit. */
+  readonly limit?: number;
+  /**
+   * Start at this key, inclusive (pass the previous page's `nextKey`). Must lie
+   * under the prefix.
+   */
+  readonly startKey?: string;
+}
+
+/** The answer of {@link Storage.list}. */
+export interface ListResult {
+  /** The objects, in ascending key order (deep-frozen, shared: do not modify). */
+  readonly items: readonly KubeObject[];
+  /** The revision the items reflect; pass it back with `nextKey` for the next page. */
+  readonly revision: number;
+  /** Whether more items follow under the prefix at `revision`. */
+  readonly more: boolean;
+  /** When `more`: the first key not returned, the `startKey` of the next page. */
+  readonly nextKey?: string;
+}
+
+/** Options of {@link Storage.create}. */
+export interface CreateOptions {
+  /** Aborts before the write; the promise rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Computes the next state of an object from the current one. `current` is
+ * `undefined` only when `ignoreNotFound` is set and the key does not exist;
+ * returning an object then creates the key. Throwing aborts the update with
+ * that error. May be called several times (once per conflict retry); must not
+ * modify `current` (it is frozen).
+ */
+export type UpdateFunction = (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
+
+/** Options of {@link Storage.guaranteedUpdate}. */
+export interface GuaranteedUpdateOptions {
+  /** Checked against the current object before every attempt; a mismatch is a Conflict, not retried. */
+  readonly preconditions?: Preconditions;
+  /** Call `tryUpdate(undefined)` for a missing key instead of failing with NotFound; @default false */
+  readonly ignoreNotFound?: boolean;
+  /** How often and how patiently to retry on conflict; @default the store's retry options. */
+  readonly retry?: Partial<RetryOptions>;
+  /** Aborts between attempts and during backoff sleeps; the promise rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of {@link Storage.delete}. */
+export interface DeleteOptions {
+  /** Checked against the current object; a mismatch is a Conflict. */
+  readonly preconditions?: Preconditions;
+  /** Aborts before the write; the promise rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of {@link Storage.watch}. */
+export interface WatchOptions {
+  /**
+   * Deliver every change with a revision strictly greater than this; @default
+   * the current revision (only future changes). A revision below the
+   * compaction point fails the watch with Expired 410.
+   */
+  readonly fromRevision?: number;
+  /** Ends the iteration cleanly (no error) when aborted. */
+  readonly signal?: AbortSignal;
+  /**
+   * How many live events may wait for the consumer before the watch ends with
+   * Gone 410; @default the store's default (MemoryStorage: 1024).
+   */
+  readonly bufferSize?: number;
+}
+
+/**
+ * An open watch: iterate it once with `for await`. Ending the loop early
+ * (`break`, `return`, a thrown error) closes it, as does `close()` or the
+ * `signal` of {@link WatchOptions}.
+ */
+export interface StorageWatch extends AsyncIterable<StorageEvent> {
+  /**
+   * Asks for a BOOKMARK event carrying the store's revision once every
+   * earlier change under the prefix has been delivered (etcd's progress
+   * request). A cache uses it to learn how far the store has advanced when no
+   * event matches its prefix. Several requests before delivery yield one bookmark.
+   */
+  requestProgress(): void;
+  /** Ends the iteration; pending `next()` calls resolve `done`. Idempotent. */
+  close(): void;
+}
+
+/**
+ * The MVCC storage contract.
+ *
+ * - Keys are `/<resource>/<namespace>/<name>` or `/<resource>/<name>`, printable
+ *   ASCII (so that string order is byte order, as in etcd); see `parseKey`.
+ * - One revision counter per store, bumped by one by every write, gap-free.
+ *   Every stored object carries `metadata.resourceVersion` = the revision of
+ *   its last write, as a decimal string.
+ * - Reads return deep-frozen objects that may be shared with other callers:
+ *   clone before modifying.
+ * - Writes are serialised: revisions and watch events follow the order in which
+ *   the writes took effect, whoever called.
+ *
+ * Failures are `StatusError`s (NotFound, AlreadyExists, Conflict, Expired,
+ * BadRequest, Timeout); bad arguments from code (a limit of `0`, a revision of
+ * `-1`) are `TypeError`/`RangeError`.
+ */
+export interface Storage {
+  /**
+   * The object stored under `key`.
+   *
+   * @throws StatusError NotFound 404 when the key does not exist; BadRequest 400 for a malformed key.
+   */
+  get(key: string): Promise<KubeObject>;
+
+  /**
+   * The objects whose keys start with `prefix`, in ascending key order, at
+   * `revision` (default: the current one). Pass a trailing `/` to list a
+   * directory: `/pods/default` also matches `/pods/default-2/x`, as in etcd.
+   *
+   * @throws StatusError Expired 410 for a revision below the compaction point;
+   *   Timeout 504 for a revision above the current one; BadRequest 400 for a
+   *   malformed prefix or a `startKey` outside it.
+   * @throws TypeError/RangeError for a `limit` that is not a positive integer or a
+   *   `revision` that is not a non-negative integer.
+   */
+  list(prefix: string, options?: ListOptions): Promise<ListResult>;
+
+  /**
+   * Stores a new object under `key` and returns it as stored, with
+   * `resourceVersion`, and `uid` and `creationTimestamp` filled in when absent.
+   *
+   * @throws StatusError AlreadyExists 409 when the key exists; BadRequest 400 when
+   *   the key is malformed, the object's name or namespace disagrees with the key,
+   *   or the object already carries a `resourceVersion`.
+   * @throws TypeError when `object` is not an object with a non-empty `metadata.name`.
+   */
+  create(key: string, object: KubeObject, options?: CreateOptions): Promise<KubeObject>;
+
+  /**
+   * Read-modify-write with optimistic concurrency: reads the current object,
+   * calls `tryUpdate`, and writes the result only if the key did not change
+   * meanwhile; otherwise re-reads and retries with exponential backoff and
+   * jitter. An update that changes nothing writes nothing and returns the
+   * current object (no new revision, no event).
+   *
+   * `uid` and `creationTimestamp` of the current object are kept. If the object
+   * returned by `tryUpdate` carries a `resourceVersion`, it must equal the
+   * current one (the client's read was not stale); an empty one means an
+   * unconditional update.
+   *
+   * @throws StatusError Conflict 409 for a stale `resourceVersion`, failed
+   *   preconditions or when the retries are exhausted; NotFound 404 for a
+   *   missing key (unless `ignoreNotFound`); whatever `tryUpdate` throws.
+   */
+  guaranteedUpdate(key: string, tryUpdate: UpdateFunction, options?: GuaranteedUpdateOptions): Promise<KubeObject>;
+
+  /**
+   * Deletes `key` and returns the object as it was last stored.
+   *
+   * @throws StatusError NotFound 404 when the key does not exist; Conflict 409 when a precondition fails.
+   */
+  delete(key: string, options?: DeleteOptions): Promise<KubeObject>;
+
+  /**
+   * Every change under `prefix` after `fromRevision`, in revision order, and
+   * nothing else. Returns at once; failures surface from the iteration.
+   *
+   * @throws TypeError/RangeError (synchronously) for bad options.
+   * The iteration throws StatusError Expired 410 when `fromRevision` is (or
+   * becomes, by compaction, before the consumer caught up) older than the
+   * retained history, and Gone 410 when the consumer fell `bufferSize` events
+   * behind (the message names the last delivered revision to resume from).
+   */
+  watch(prefix: string, options?: WatchOptions): StorageWatch;
+
+  /** The revision of the last write (0 for an empty, never-written store). */
+  currentRevision(): Promise<number>;
+
+  /** The compaction point: lists at revisions below it and watches from below it fail with Expired. */
+  compactedRevision(): Promise<number>;
+
+  /**
+   * Discards history before `revision`: the state at `revision` and every later
+   * change stay readable. Compacting to or below the current compaction point is a no-op.
+   *
+   * @throws RangeError when `revision` is above the current revision.
+   * @throws TypeError when `revision` is not a non-negative integer.
+   */
+  compact(revision: number): Promise<void>;
+}

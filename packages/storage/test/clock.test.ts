@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock, sleep, systemClock } from '../src/index.js';
+
+describe('FakeClock', () => {
+  it('.advance() — due timers run in deadline order, each at its own now()', () => {
+    const clock = new FakeClock(1000);
+    const seen: string[] = [];
+    clock.setTimer(() => seen.push(`a@${clock.now()}`), 10);
+    clock.setTimer(() => seen.push(`b@${clock.now()}`), 5);
+    clock.setTimer(() => seen.push(`c@${clock.now()}`), 5);
+    clock.advance(7);
+    expect(seen).toEqual(['b@1005', 'c@1005']);
+    expect(clock.now()).toBe(1007);
+    expect(clock.pendingTimers).toBe(1);
+    expect(clock.nextTimerAt()).toBe(1010);
+    clock.advance(3);
+    expect(seen).toEqual(['b@1005', 'c@1005', 'a@1010']);
+    expect(clock.nextTimerAt()).toBeUndefined();
+  });
+
+  it('.advance() — a timer scheduled by a due callback within the window runs too', () => {
+    const clock = new FakeClock();
+    const seen: number[] = [];
+    clock.setTimer(() => {
+      seen.push(clock.now());
+      clock.setTimer(() => seen.push(clock.now()), 0);
+      clock.setTimer(() => seen.push(clock.now()), 50);
+    }, 10);
+    clock.advance(20);
+    expect(seen).toEqual([10, 10]);
+    expect(clock.pendingTimers).toBe(1);
+  });
+
+  it('.setTimer() — cancel() → never runs; idempotent', () => {
+    const clock = new FakeClock();
+    let ran = false;
+    const timer = clock.setTimer(() => (ran = true), 1);
+    timer.cancel();
+    timer.cancel();
+    clock.advance(5);
+    expect(ran).toBe(false);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('.advance() — negative or non-finite ms → RangeError', () => {
+    const clock = new FakeClock();
+    expect(() => clock.advance(-1)).toThrow(new RangeError('Expected `ms` to be a non-negative finite number, got `-1` (number)'));
+    expect(() => clock.advance(Infinity)).toThrow(new RangeError('Expected `ms` to be a non-negative finite number, got `Infinity` (number)'));
+    expect(() => new FakeClock(Number.NaN)).toThrow(new TypeError('Expected `startMs` to be a finite number, got `NaN` (number)'));
+  });
+
+  it('.settle() — drives a loop that awaits between sleeps to its end', async () => {
+    const clock = new FakeClock();
+    const times: number[] = [];
+    const loop = (async () => {
+      for (const ms of [10, 20, 40]) {
+        await sleep(clock, ms);
+        times.push(clock.now());
+      }
+    })();
+    expect(await clock.settle()).toBe(3);
+    await loop;
+    expect(times).toEqual([10, 30, 70]);
+  });
+});
+
+describe('sleep', () => {
+  it('sleep() — aborted while waiting → rejects with the reason, timer cancelled', async () => {
+    const clock = new FakeClock();
+    const controller = new AbortController();
+    const slept = sleep(clock, 100, controller.signal);
+    controller.abort(new Error('stop'));
+    await expect(slept).rejects.toThrow('stop');
+    expect(clock.pendingTimers).toBe(0);
+    await expect(sleep(clock, 1, AbortSignal.abort(new Error('early')))).rejects.toThrow('early');
+  });
+
+  it('sleep(systemClock, 0) → resolves', async () => {
+    await expect(sleep(systemClock, 0)).resolves.toBeUndefined();
+    expect(systemClock.now()).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,4 @@
+import { describeStorageConformance } from '../src/conformance/index.js';
+import { MemoryStorage } from '../src/index.js';
+
+describeStorageConformance('MemoryStorage', () => new MemoryStorage());
