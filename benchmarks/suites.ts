@@ -1,0 +1,17 @@
+/**
+ * Every benchmark suite, in the order `bench` runs them. A package adds its
+ * suites with one import and one entry here (see README.md).
+ */
+import { listSuite } from './codec/list.bench.js';
+import { oneObjectSuite } from './codec/one-object.bench.js';
+import { spliceSuite } from './codec/splice.bench.js';
+import { watchFanoutSuite } from './codec/watch-fanout.bench.js';
+import type { Suite } from './lib/harness.js';
+
+export const SUITES: readonly Suite[] = [
+  // codec
+  spliceSuite,
+  watchFanoutSuite,
+  listSuite,
+  oneObjectSuite,
+];
