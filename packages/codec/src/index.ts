@@ -9,6 +9,24 @@ export type { ListEncoderOptions } from './list-encoder.js';
 export { negotiateDecoder, negotiateEncoder, parseAccept, parseMediaType } from './negotiation.js';
 export type { MediaRange, NegotiatedEncoder, NegotiateEncoderOptions } from './negotiation.js';
 export type { KubeObject, ListHeader, ListMeta, ObjectMeta } from './object.js';
+export { CORE_V1_PROTOBUF_PACKAGE, defaultProtobufSchemas } from './protobuf-core-schemas.js';
+export { ProtobufEncoder } from './protobuf-encoder.js';
+export type { ProtobufEncoderOptions } from './protobuf-encoder.js';
+export {
+  APIMACHINERY_PROTOBUF_PACKAGES,
+  INTSTR_PROTOBUF_PACKAGE,
+  META_V1_PROTOBUF_PACKAGE,
+  RESOURCE_PROTOBUF_PACKAGE,
+  RUNTIME_PROTOBUF_PACKAGE,
+} from './protobuf-meta-schemas.js';
+export { ProtobufSchemaRegistry } from './protobuf-schema-registry.js';
+export type {
+  ProtobufFieldDefinition,
+  ProtobufFieldFlag,
+  ProtobufKind,
+  ProtobufPackage,
+  ProtobufSchemaRegistryOptions,
+} from './protobuf-schema-registry.js';
 export { encodeToBuffer, SpliceBuffer } from './splice-buffer.js';
 export type { Sink } from './splice-buffer.js';
 export {
