@@ -1,0 +1,199 @@
+/**
+ * The injectable clock of every time-dependent part of flow control: token
+ * buckets read `now()`, waiters and queue timeouts schedule through
+ * `setTimer()`. Tests drive time with a {@link FakeClock} instead of sleeping.
+ *
+ * The {@link Clock} and {@link Timer} interfaces are structurally identical to
+ * `@apiserver-kit/storage`'s, so one clock object (real or fake) serves both
+ * packages; flowcontrol declares its own copy because it depends on nothing of
+ * ours.
+ */
+
+/** A scheduled callback; `cancel()` is idempotent and harmless after it ran. */
+export interface Timer {
+  /** Cancels the callback if it has not run yet. */
+  cancel(): void;
+}
+
+/**
+ * A source of time in milliseconds, and one-shot timers.
+ *
+ * Token buckets only need `now()` to be non-decreasing; a clock that steps
+ * backwards is treated as standing still.
+ */
+export interface Clock {
+  /** The current time in milliseconds. */
+  now(): number;
+  /**
+   * Runs `callback` once, `delayMs` milliseconds from now (0 = as soon as
+   * possible, never synchronously).
+   */
+  setTimer(callback: () => void, delayMs: number): Timer;
+}
+
+/**
+ * The real clock: a monotonic millisecond reading (`performance.timeOrigin +
+ * performance.now()`, so values look like `Date.now()` but never step back when
+ * the wall clock is adjusted) and `setTimeout`. Pending timers keep the process
+ * alive, like `setTimeout`.
+ */
+export const systemClock: Clock = Object.freeze({
+  now: (): number => performance.timeOrigin + performance.now(),
+  setTimer(callback: () => void, delayMs: number): Timer {
+    const handle = setTimeout(callback, delayMs);
+    return { cancel: () => clearTimeout(handle) };
+  },
+});
+
+interface FakeTimer extends Timer {
+  at: number;
+  seq: number;
+  callback: () => void;
+  cancelled: boolean;
+}
+
+/**
+ * A manual clock for tests and simulations: time stands still until
+ * {@link FakeClock.advance} moves it, which runs the due timers in deadline
+ * order (ties in scheduling order), each seeing `now()` equal to its deadline.
+ *
+ * ```
+ * clock.setTimer(a, 10); clock.setTimer(b, 5);
+ * clock.advance(7)   // runs b at now()=5, then now()=7
+ * clock.advance(3)   // runs a at now()=10
+ * ```
+ *
+ * Same API as `@apiserver-kit/storage`'s `FakeClock`, but timers live in a
+ * binary heap: scheduling and firing cost O(log n), so a simulation with
+ * hundreds of thousands of timers stays fast.
+ */
+export class FakeClock implements Clock {
+  #now: number;
+  #seq = 0;
+  #heap: FakeTimer[] = [];
+  #pending = 0;
+
+  /** @param startMs the initial `now()`; @default 0 */
+  constructor(startMs = 0) {
+    if (typeof startMs !== 'number' || !Number.isFinite(startMs)) {
+      throw new TypeError(`Expected \`startMs\` to be a finite number, got \`${String(startMs)}\` (${typeof startMs})`);
+    }
+    this.#now = startMs;
+  }
+
+  /** The fake current time in milliseconds. */
+  now(): number {
+    return this.#now;
+  }
+
+  /** Schedules `callback` at `now() + delayMs` (negative or NaN delays count as 0). */
+  setTimer(callback: () => void, delayMs: number): Timer {
+    const timer: FakeTimer = {
+      at: this.#now + Math.max(0, delayMs || 0),
+      seq: this.#seq++,
+      callback,
+      cancelled: false,
+      cancel: () => {
+        if (!timer.cancelled) {
+          timer.cancelled = true;
+          this.#pending--;
+        }
+      },
+    };
+    this.#push(timer);
+    this.#pending++;
+    return timer;
+  }
+
+  /** How many timers are scheduled and not cancelled. */
+  get pendingTimers(): number {
+    return this.#pending;
+  }
+
+  /** The deadline of the earliest pending timer, or `undefined` when none is pending. */
+  nextTimerAt(): number | undefined {
+    return this.#peek()?.at;
+  }
+
+  /**
+   * Moves time forward by `ms` milliseconds, running every timer that falls due
+   * (including timers that those callbacks schedule within the window).
+   *
+   * @throws RangeError when `ms` is negative or not finite.
+   */
+  advance(ms: number): void {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      throw new RangeError(`Expected \`ms\` to be a non-negative finite number, got \`${String(ms)}\` (${typeof ms})`);
+    }
+    const target = this.#now + ms;
+    for (;;) {
+      const timer = this.#peek();
+      if (timer === undefined || timer.at > target) break;
+      this.#pop();
+      timer.cancelled = true;
+      this.#pending--;
+      this.#now = timer.at;
+      timer.callback();
+    }
+    this.#now = target;
+  }
+
+  /**
+   * Lets promise continuations run, then fires the earliest pending timer, and
+   * repeats until no timer is pending or `maxTimers` ran. For code that awaits
+   * between sleeps (a retry loop); returns the number of timers fired.
+   *
+   * @param maxTimers a bound against loops that always schedule another timer; @default 1000
+   */
+  async settle(maxTimers = 1000): Promise<number> {
+    let fired = 0;
+    for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const next = this.nextTimerAt();
+      if (next === undefined || fired >= maxTimers) return fired;
+      this.advance(next - this.#now);
+      fired++;
+    }
+  }
+
+  #peek(): FakeTimer | undefined {
+    const heap = this.#heap;
+    while (heap.length > 0 && heap[0]!.cancelled) this.#pop();
+    return heap[0];
+  }
+
+  #before(a: FakeTimer, b: FakeTimer): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  #push(timer: FakeTimer): void {
+    const heap = this.#heap;
+    let i = heap.push(timer) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent]!;
+      if (!this.#before(timer, p)) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = timer;
+  }
+
+  #pop(): void {
+    const heap = this.#heap;
+    const last = heap.pop()!;
+    if (heap.length === 0) return;
+    let i = 0;
+    const n = heap.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && this.#before(heap[r]!, heap[l]!) ? r : l;
+      if (!this.#before(heap[c]!, last)) break;
+      heap[i] = heap[c]!;
+      i = c;
+    }
+    heap[i] = last;
+  }
+}
