@@ -7,6 +7,8 @@ import { oneObjectSuite } from './codec/one-object.bench.js';
 import { spliceSuite } from './codec/splice.bench.js';
 import { watchFanoutSuite } from './codec/watch-fanout.bench.js';
 import type { Suite } from './lib/harness.js';
+import { storageListSuite } from './storage/list.bench.js';
+import { storageWriteSuite } from './storage/write.bench.js';
 
 export const SUITES: readonly Suite[] = [
   // codec
@@ -14,4 +16,7 @@ export const SUITES: readonly Suite[] = [
   watchFanoutSuite,
   listSuite,
   oneObjectSuite,
+  // storage
+  storageWriteSuite,
+  storageListSuite,
 ];
