@@ -142,7 +142,7 @@ export const CORE_V1_PROTOBUF_PACKAGE: ProtobufPackage = {
       ['containerUlimits', 2, 'bool', 'keep'],
     ],
     NodeRuntimeHandler: [
-      ['name', 1, 'string'],
+      ['name', 1, 'string', 'keep'],
       ['features', 2, 'NodeRuntimeHandlerFeatures'],
     ],
     NodeRuntimeHandlerFeatures: [
@@ -255,11 +255,11 @@ export const CORE_V1_PROTOBUF_PACKAGE: ProtobufPackage = {
       ['restartPolicy', 2, 'string', 'keep'],
     ],
     ContainerRestartRule: [
-      ['action', 1, 'string', 'keep'],
+      ['action', 1, 'string'],
       ['exitCodes', 2, 'ContainerRestartRuleOnExitCodes'],
     ],
     ContainerRestartRuleOnExitCodes: [
-      ['operator', 1, 'string', 'keep'],
+      ['operator', 1, 'string'],
       ['values', 2, '[]int32'],
     ],
     EnvVar: [

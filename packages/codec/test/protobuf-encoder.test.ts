@@ -157,6 +157,28 @@ describe('ProtobufEncoder', () => {
     });
   });
 
+  it('.decode() — zero values of Go pointer fields (runAsUser 0, automountServiceAccountToken false, terminationGracePeriodSeconds 0) → kept', () => {
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'root', namespace: 'd' },
+      spec: {
+        containers: [{ name: 'c', image: 'i', securityContext: { runAsUser: 0, privileged: false } }],
+        terminationGracePeriodSeconds: 0,
+        automountServiceAccountToken: false,
+        securityContext: { runAsUser: 0, fsGroup: 0 },
+      },
+    };
+    const bytes = encode(pod);
+    // The zeros are on the wire (present in JSON → written), as a Go client writes non-nil pointers.
+    expect(bytes.includes(Buffer.from([0x20, 0x00]))).toBe(true); // PodSpec.terminationGracePeriodSeconds (4) = 0
+    expect(bytes.includes(Buffer.from([0xa8, 0x01, 0x00]))).toBe(true); // PodSpec.automountServiceAccountToken (21) = false
+    const decoded = encoder.decode(bytes) as { spec: { containers: { securityContext: Record<string, unknown> }[]; securityContext: Record<string, unknown> } } & KubeObject;
+    expect(decoded).toEqual(pod);
+    expect(decoded.spec.containers[0]!.securityContext).toEqual({ runAsUser: 0, privileged: false });
+    expect(decoded.spec).toMatchObject({ terminationGracePeriodSeconds: 0, automountServiceAccountToken: false, securityContext: { runAsUser: 0, fsGroup: 0 } });
+  });
+
   it('.decode() — unknown field numbers (a newer schema) → skipped', () => {
     const bytes = encode(smallPod);
     // Append field 99 (varint) to the Pod message: fix the raw length.
