@@ -59,8 +59,32 @@ export function methodLine(method: Method, tinybenchVersion: string): string {
   );
 }
 
-/** The whole `docs/benchmarks.md`. */
-export function renderDocument(env: Environment, method: Method, reports: readonly SuiteReport[]): string {
+/** A suite's section as stored in `docs/benchmarks.md`: between markers, with the run it came from. */
+export function renderStoredSection(report: SuiteReport, env: Environment): string {
+  const name = report.suite.name;
+  return `<!-- suite:${name} -->\n${renderSuite(report)}\n\n_Measured ${env.date} · ${machineLine(env)}._\n<!-- /suite:${name} -->`;
+}
+
+/** The stored sections of an existing `docs/benchmarks.md`, by suite name. */
+export function parseStoredSections(document: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  const pattern = /<!-- suite:(\S+) -->\n[\s\S]*?\n<!-- \/suite:\1 -->/g;
+  for (const match of document.matchAll(pattern)) sections.set(match[1]!, match[0]);
+  return sections;
+}
+
+/**
+ * The whole `docs/benchmarks.md`: the header of this run, then one section per
+ * registered suite, in registry order: the fresh one if it ran now, else the
+ * stored one from the previous document, else a placeholder.
+ */
+export function renderDocument(
+  env: Environment,
+  method: Method,
+  suiteNames: readonly string[],
+  fresh: ReadonlyMap<string, string>,
+  previous: ReadonlyMap<string, string>,
+): string {
   const packages = Object.entries(env.packages)
     .map(([name, version]) => `${name} ${version}`)
     .join(', ');
@@ -73,27 +97,18 @@ export function renderDocument(env: Environment, method: Method, reports: readon
     '',
     `**Method:** ${methodLine(method, env.packages['tinybench'] ?? 'unknown')}`,
     '',
-    'How to run and how to add a suite: [benchmarks/README.md](../benchmarks/README.md).',
+    'Each section ends with the date and machine of the run that measured it (a run of some suites keeps the others\' sections). ' +
+      'How to run and how to add a suite: [benchmarks/README.md](../benchmarks/README.md).',
   ].join('\n');
-  const summary = reports
-    .map(({ suite, result }) => {
-      const met = result.targets.filter((t) => t.met).length;
-      return `- [${suite.name}](#${anchor(`${suite.name} — ${suite.title}`)}): ${met} of ${result.targets.length} targets met`;
-    })
-    .join('\n');
-  return `${header}\n\n${summary}\n\n${reports.map(renderSuite).join('\n\n')}\n`;
+  const sections = suiteNames.map(
+    (name) => fresh.get(name) ?? previous.get(name) ?? `<!-- suite:${name} -->\n## ${name}\n\nNot measured yet: run \`node benchmarks/dist/run.js ${name}\`.\n<!-- /suite:${name} -->`,
+  );
+  const contents = suiteNames.map((name) => `- ${name}`).join('\n');
+  return `${header}\n\n${contents}\n\n${sections.join('\n\n')}\n`;
 }
 
 function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]): string => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
   const align = header.map((_, i) => (i === 0 ? '---' : '---:'));
   return [line(header), `|${align.join('|')}|`, ...rows.map(line)].join('\n');
-}
-
-/** GitHub's heading anchor. */
-function anchor(heading: string): string {
-  return heading
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-    .replace(/\s/g, '-');
 }
