@@ -103,7 +103,7 @@ function freezeRecord(record: Record<string, unknown>, depth: number): Frozen {
     if (frozen.value !== item) changed = true;
     values[i] = frozen.value;
   }
-  if (sorted && !changed) return { value: Object.freeze(record), canonical };
+  if (sorted && !changed) return remember({ value: Object.freeze(record), canonical }, depth);
   const order = keys.map((_, i) => i);
   if (!sorted) order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
   // fromEntries defines own properties, so a "__proto__" key stays data, never a prototype.
@@ -118,5 +118,17 @@ function freezeRecord(record: Record<string, unknown>, depth: number): Frozen {
       }
     }
   }
-  return { value: Object.freeze(rebuilt), canonical };
+  return remember({ value: Object.freeze(rebuilt), canonical }, depth);
+}
+
+/**
+ * Records canonical top-level fields (`metadata`, `spec`, `status`) too: an
+ * update usually spreads the old frozen object and replaces one of them, and
+ * the untouched ones are then free to freeze again. Deeper levels are not
+ * recorded: one WeakSet entry per nested object would cost more memory than
+ * the walk it saves.
+ */
+function remember(result: Frozen, depth: number): Frozen {
+  if (depth === 1 && result.canonical) canonicalRoots.add(result.value as object);
+  return result;
 }

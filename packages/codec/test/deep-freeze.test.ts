@@ -56,6 +56,16 @@ describe('deepFreeze()', () => {
     expect(isCanonicalFrozen(frozen)).toBe(true);
   });
 
+  it('remembers canonical top-level fields, so an update that keeps them skips their walk', () => {
+    const stored = deepFreeze({ metadata: { name: 'x', labels: { a: '1' } }, spec: { n: 1 }, status: { phase: 'Running' } });
+    expect(isCanonicalFrozen(stored.metadata)).toBe(true);
+    expect(isCanonicalFrozen(stored.metadata.labels)).toBe(false); // deeper levels are not recorded
+    const updated = deepFreeze({ ...stored, spec: { n: 2 } });
+    expect(updated.metadata).toBe(stored.metadata);
+    expect(updated.status).toBe(stored.status);
+    expect(isCanonicalFrozen(updated)).toBe(true);
+  });
+
   it('integer-like keys → frozen but not canonical (JavaScript orders them first)', () => {
     const frozen = deepFreeze({ b: 1, '10': 2, '2': 3 });
     expect(isDeepFrozen(frozen)).toBe(true);
