@@ -6,6 +6,9 @@ import { listSuite } from './codec/list.bench.js';
 import { oneObjectSuite } from './codec/one-object.bench.js';
 import { spliceSuite } from './codec/splice.bench.js';
 import { watchFanoutSuite } from './codec/watch-fanout.bench.js';
+import { apfSuite } from './flowcontrol/apf.bench.js';
+import { multiLevelSuite } from './flowcontrol/multi-level.bench.js';
+import { tryTakeSuite } from './flowcontrol/try-take.bench.js';
 import type { Suite } from './lib/harness.js';
 import { storageListSuite } from './storage/list.bench.js';
 import { storageWriteSuite } from './storage/write.bench.js';
@@ -19,4 +22,8 @@ export const SUITES: readonly Suite[] = [
   // storage
   storageWriteSuite,
   storageListSuite,
+  // flowcontrol
+  tryTakeSuite,
+  multiLevelSuite,
+  apfSuite,
 ];

@@ -339,6 +339,21 @@ export class PriorityAndFairness {
   }
 
   /**
+   * The callback form of {@link PriorityAndFairness.admit}, without a promise:
+   * `onDecision` runs synchronously when the request is dispatched or rejected
+   * at once, later (from a `release()` or the timeout timer) otherwise. No
+   * cancellation: use `admit` with a signal when the client may go away.
+   */
+  enqueue(attributes: RequestAttributes, onDecision: (result: AdmissionResult) => void): void {
+    const schema = this.#match(attributes);
+    const ticket = new Ticket(this.#clock, this.#retryAfter, schema, this.#estimate(attributes));
+    const level = schema.level;
+    if (level.set === undefined) return onDecision(this.#startExempt(ticket, level));
+    ticket.resolve = onDecision;
+    level.set.enqueue(ticket, hashFlow(this.#flowKey(schema, attributes)), this.#clock.now());
+  }
+
+  /**
    * Admits a request only if it can execute now (a free seat, nobody queued at
    * its level); never queues and never counts as a rejection.
    *

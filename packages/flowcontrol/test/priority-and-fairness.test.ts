@@ -137,3 +137,16 @@ describe('PriorityAndFairness', () => {
     expect(() => new PriorityAndFairness({ priorityLevels: [{ name: 'a', queues: 4, handSize: 5 }] })).toThrow(new RangeError('Expected `handSize` to be an integer no larger than queues (4), got `5` (number)'));
   });
 });
+
+describe('PriorityAndFairness.enqueue()', () => {
+  it('calls back synchronously when dispatched at once, and from release() when queued', () => {
+    const clock = new FakeClock();
+    const apf = small(clock);
+    const results: AdmissionResult[] = [];
+    for (let i = 0; i < 3; i++) apf.enqueue(alice, (result) => results.push(result));
+    expect(results.map((result) => result.admitted)).toEqual([true, true]);
+    if (results[0]?.admitted) results[0].release();
+    expect(results).toHaveLength(3);
+    expect(results[2]).toMatchObject({ admitted: true, priorityLevel: 'work' });
+  });
+});
