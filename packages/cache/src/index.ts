@@ -24,3 +24,32 @@ export {
 export type { SelectableFieldsDefinition, SelectableFieldsRegistryOptions } from './selectable-fields.js';
 export { SelectionPredicate } from './selection-predicate.js';
 export type { ObjectAttributes } from './selection-predicate.js';
+export { CacheWatcher, watchEventFor } from './cache-watcher.js';
+export type { CacheWatcherInit, WatcherSource } from './cache-watcher.js';
+export { CONTINUE_TOKEN_VERSION, decodeContinueToken, encodeContinueToken } from './continue-token.js';
+export type { ContinueToken } from './continue-token.js';
+export { customIndex, fieldIndex, Indexer, labelIndex, namespaceIndex } from './indexer.js';
+export type { IndexDefinition } from './indexer.js';
+export { candidates, MAX_PINNED_VALUES, planList, SCAN } from './list-planner.js';
+export type { ListPlan } from './list-planner.js';
+export { OrderedStore, StoreEntry, StoreSnapshot } from './ordered-store.js';
+export { checkLimit, checkResourceVersionMatch, parseResourceVersion } from './resource-version.js';
+export type { ResourceVersionMatch } from './resource-version.js';
+export { WatchCache } from './watch-cache.js';
+export type {
+  CacheEvent,
+  CacheListOptions,
+  CacheListResult,
+  CacheWatchOptions,
+  CapacityResize,
+  RevisionSource,
+  WatchCacheOptions,
+  WatchCacheStats,
+} from './watch-cache.js';
+export { DEFAULT_CAPACITY, growCapacity, resolveCapacityOptions, shrinkCapacity } from './watch-cache-capacity.js';
+export type { CapacityOptions, ResolvedCapacityOptions } from './watch-cache-capacity.js';
+export { EventHistory, HistoryEvent } from './watch-cache-history.js';
+export type { ChangeType } from './watch-cache-history.js';
+// The error family the cache raises, re-exported so that callers need not depend on codec to catch it.
+export { isStatusError, StatusError } from '@apiserver-kit/codec';
+export type { StatusReason } from '@apiserver-kit/codec';

@@ -1,0 +1,274 @@
+/**
+ * One watcher of a watch cache. It owns no copy of any event: it reads the
+ * initial events lazily from a snapshot (or an index result) and then the
+ * shared history ring through an integer cursor, and converts each change for
+ * its selector on the way out.
+ *
+ * ```
+ *   initial events (snapshot at R) ─▶ [bookmark R, initial-events-end] ─▶ history after R ─▶ live
+ *                                                                          ▲ cursor (seq)
+ *   ring:  … e(R+1) e(R+2) … e(head)      a consumer that has caught up waits; the cache
+ *                                         wakes it synchronously after each append
+ * ```
+ *
+ * Bounded: a consumer that lets more than `queueLimit` events it would receive
+ * pile up is terminated (the iteration throws Gone 410, naming the revision
+ * to resume from); one whose cursor the ring evicted fails with Expired 410.
+ * Neither costs the cache or the other watchers anything: the cache never
+ * waits for a watcher. The per-event work is `notify()`, which the Cacher
+ * (issue 5) may replace with a fan-out by index.
+ *
+ * States:
+ *
+ * ```
+ *   initial ──▶ history/live ──lag > queueLimit / evicted / relist──▶ failing ──next()──▶ throws once ──▶ done
+ *      └──────────────close() / return() / abort──────────────────────────────────────────────────────▶ done
+ * ```
+ */
+import { type CachingWatchEvent, type StatusError, tooOldResourceVersion } from '@apiserver-kit/codec';
+import { watchOverflow } from '@apiserver-kit/storage';
+import type { StoreEntry } from './ordered-store.js';
+import type { SelectionPredicate } from './selection-predicate.js';
+import type { EventHistory, HistoryEvent } from './watch-cache-history.js';
+
+/**
+ * The event a watcher with `predicate` receives for `event`, or `undefined`:
+ * an update that moves an object into the selection is an ADDED, out of it a
+ * DELETED (carrying the previous content at the event's revision), as
+ * Kubernetes' cache watcher does. Allocates nothing (events are shared).
+ */
+export function watchEventFor(event: HistoryEvent, predicate: SelectionPredicate): CachingWatchEvent | undefined {
+  const now = event.entry !== undefined && predicate.matches(event.entry);
+  const before = event.previous !== undefined && predicate.matches(event.previous);
+  if (now) return event.watchEvent(before ? 'MODIFIED' : 'ADDED');
+  return before ? event.watchEvent('DELETED') : undefined;
+}
+
+/** What a watcher reads from its cache. */
+export interface WatcherSource {
+  /** The shared history ring. */
+  readonly history: EventHistory;
+  /** The cache's current revision. */
+  readonly revision: number;
+  /** A shared BOOKMARK event at `revision`. */
+  bookmark(revision: number, initialEventsEnd: boolean): CachingWatchEvent;
+  /** Stops notifying `watcher`. */
+  detach(watcher: CacheWatcher): void;
+}
+
+/** How a watcher starts; built by the watch cache. */
+export interface CacheWatcherInit {
+  readonly predicate: SelectionPredicate;
+  /** Only keys under this prefix. */
+  readonly prefix: string;
+  /** The initial events' candidates (filtered here), or `undefined` for none. */
+  readonly initial: Iterator<StoreEntry> | undefined;
+  /** The revision the watch starts after: the initial events' revision or the requested one. */
+  readonly revision: number;
+  /** The sequence number of the first history event to read. */
+  readonly cursor: number;
+  /** Send a bookmark with the initial-events-end annotation after the initial events. */
+  readonly initialEventsEndBookmark: boolean;
+  /** Send bookmarks when asked to ({@link CacheWatcher.requestBookmark}). */
+  readonly allowBookmarks: boolean;
+  /** The most events the consumer may leave unread. */
+  readonly queueLimit: number;
+}
+
+interface Waiter {
+  resolve(result: IteratorResult<CachingWatchEvent>): void;
+  reject(error: unknown): void;
+}
+
+const DONE: IteratorResult<CachingWatchEvent> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * A watch on a {@link WatchCache}: iterate it once with `for await`; each
+ * value is a shared `CachingWatchEvent` (do not modify; its bytes are cached
+ * per format). Ending the loop early or `close()` ends it.
+ */
+export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
+  readonly #source: WatcherSource;
+  readonly #predicate: SelectionPredicate;
+  readonly #prefix: string;
+  readonly #queueLimit: number;
+  readonly #allowBookmarks: boolean;
+  readonly #firstLiveSeq: number;
+  #initial: Iterator<StoreEntry> | undefined;
+  #endBookmark: boolean;
+  readonly #initialRevision: number;
+  #cursor: number;
+  /** The revision of the last change read (delivered or skipped): where a resumed watch continues. */
+  #lastRevision: number;
+  /** Events appended since the watch started that this watcher will deliver and has not yet. */
+  #pending = 0;
+  #bookmarkRequested = false;
+  #waiters: Waiter[] = [];
+  #failure: StatusError | undefined;
+  #done = false;
+
+  /** @internal built by `WatchCache.watch`. */
+  constructor(source: WatcherSource, init: CacheWatcherInit) {
+    this.#source = source;
+    this.#predicate = init.predicate;
+    this.#prefix = init.prefix;
+    this.#queueLimit = init.queueLimit;
+    this.#allowBookmarks = init.allowBookmarks;
+    this.#initial = init.initial;
+    this.#endBookmark = init.initialEventsEndBookmark;
+    this.#initialRevision = init.revision;
+    this.#lastRevision = init.revision;
+    this.#cursor = init.cursor;
+    this.#firstLiveSeq = source.history.endSeq;
+  }
+
+  /** The revision of the last change this watcher has read: resume a new watch from it. */
+  get lastRevision(): number {
+    return this.#lastRevision;
+  }
+
+  /** Whether the watch has ended (closed, or failed and the failure delivered). */
+  get isDone(): boolean {
+    return this.#done;
+  }
+
+  /** @internal called by the cache, synchronously, after it appended `event`. O(1) plus a predicate check. */
+  notify(event: HistoryEvent): void {
+    if (this.#done || this.#failure !== undefined) return;
+    if (this.#waiters.length > 0) {
+      this.#wake();
+      return;
+    }
+    if (!event.key.startsWith(this.#prefix) || watchEventFor(event, this.#predicate) === undefined) return;
+    if (++this.#pending > this.#queueLimit) this.fail(watchOverflow(this.#lastRevision, this.#queueLimit));
+  }
+
+  /** @internal called by the cache on progress: the next time the watcher is idle it sends a BOOKMARK. */
+  requestBookmark(): void {
+    if (!this.#allowBookmarks || this.#done || this.#failure !== undefined) return;
+    this.#bookmarkRequested = true;
+    if (this.#waiters.length > 0) this.#wake();
+  }
+
+  /** @internal ends the watch with `error`, delivered to the consumer on its next read. */
+  fail(error: StatusError): void {
+    if (this.#done || this.#failure !== undefined) return;
+    this.#failure = error;
+    this.#initial = undefined;
+    this.#source.detach(this);
+    this.#wake();
+  }
+
+  /** Ends the watch; pending reads resolve `done`. Idempotent. */
+  close(): void {
+    if (this.#done) return;
+    this.#finish();
+    for (const waiter of this.#waiters.splice(0)) waiter.resolve(DONE);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<CachingWatchEvent> {
+    return this;
+  }
+
+  /** The next event; waits when the consumer has caught up. Rejects once with the failure, then `done`. */
+  next(): Promise<IteratorResult<CachingWatchEvent>> {
+    if (this.#waiters.length === 0) {
+      try {
+        const result = this.#take();
+        if (result !== undefined) return Promise.resolve(result);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  /**
+   * The next event if one is ready, without waiting: `undefined` when the
+   * consumer has caught up or the watch is done.
+   *
+   * @throws the watch's failure (once).
+   */
+  tryNext(): CachingWatchEvent | undefined {
+    if (this.#waiters.length > 0) return undefined;
+    const result = this.#take();
+    return result === undefined || result.done === true ? undefined : result.value;
+  }
+
+  /** Ends the watch (`break` in `for await`). */
+  return(): Promise<IteratorResult<CachingWatchEvent>> {
+    this.close();
+    return Promise.resolve(DONE);
+  }
+
+  #take(): IteratorResult<CachingWatchEvent> | undefined {
+    if (this.#done) return DONE;
+    if (this.#failure !== undefined) {
+      const failure = this.#failure;
+      this.#finish();
+      throw failure;
+    }
+    if (this.#initial !== undefined) {
+      for (;;) {
+        const next = this.#initial.next();
+        if (next.done === true) break;
+        const entry = next.value;
+        if (entry.key.startsWith(this.#prefix) && this.#predicate.matches(entry)) return { done: false, value: entry.addedEvent() };
+      }
+      this.#initial = undefined;
+    }
+    if (this.#endBookmark) {
+      this.#endBookmark = false;
+      return { done: false, value: this.#source.bookmark(this.#initialRevision, true) };
+    }
+    const history = this.#source.history;
+    while (this.#cursor < history.endSeq) {
+      if (this.#cursor < history.startSeq) {
+        // The ring moved past us (capacity, relist): the changes we still needed are gone.
+        this.#failure = tooOldResourceVersion(this.#lastRevision, history.historyStart);
+        return this.#take();
+      }
+      const seq = this.#cursor++;
+      const event = history.at(seq)!;
+      this.#lastRevision = event.revision;
+      if (!event.key.startsWith(this.#prefix)) continue;
+      const delivered = watchEventFor(event, this.#predicate);
+      if (delivered === undefined) continue;
+      if (seq >= this.#firstLiveSeq && this.#pending > 0) this.#pending--;
+      return { done: false, value: delivered };
+    }
+    if (this.#bookmarkRequested) {
+      this.#bookmarkRequested = false;
+      const revision = this.#source.revision;
+      if (revision >= this.#lastRevision) {
+        this.#lastRevision = revision;
+        return { done: false, value: this.#source.bookmark(revision, false) };
+      }
+    }
+    return undefined;
+  }
+
+  #finish(): void {
+    this.#done = true;
+    this.#initial = undefined;
+    this.#source.detach(this);
+  }
+
+  /** Hands a ready result to the waiting read, if any. */
+  #wake(): void {
+    const waiter = this.#waiters[0];
+    if (waiter === undefined) return;
+    let result: IteratorResult<CachingWatchEvent> | undefined;
+    try {
+      result = this.#take();
+    } catch (error) {
+      this.#waiters.shift();
+      waiter.reject(error);
+      for (const other of this.#waiters.splice(0)) other.resolve(DONE);
+      return;
+    }
+    if (result === undefined) return;
+    this.#waiters.shift();
+    waiter.resolve(result);
+  }
+}

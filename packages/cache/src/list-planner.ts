@@ -1,0 +1,80 @@
+/**
+ * The list planner: picks an index when the selector pins an indexed label or
+ * field to one value or a small `in` set, a key-range scan otherwise. Either
+ * way candidates come out in key order (the store and every index bucket are
+ * ordered; an `in` set merges its buckets), and every candidate is re-checked
+ * against the whole predicate by the caller.
+ */
+import type { Indexer } from './indexer.js';
+import type { OrderedStore, StoreEntry } from './ordered-store.js';
+import type { SelectionPredicate } from './selection-predicate.js';
+
+/** How a list reads its candidates. */
+export type ListPlan =
+  | { readonly kind: 'scan' }
+  | {
+      readonly kind: 'index';
+      /** The index name. */
+      readonly index: string;
+      /** The pinned values (sorted), whose buckets are merged. */
+      readonly values: readonly string[];
+      /** How many keys the buckets hold in all: an upper bound of the candidates. */
+      readonly estimate: number;
+    };
+
+/** The scan plan (shared). */
+export const SCAN: ListPlan = Object.freeze({ kind: 'scan' });
+
+/**
+ * An `in` set larger than this is not worth merging: beyond it the k-way
+ * merge's O(k) per key approaches the cost of a scan's predicate check.
+ */
+export const MAX_PINNED_VALUES = 16;
+
+/**
+ * Chooses the cheapest plan for `predicate`: among the indexes whose label or
+ * field the predicate pins (`pinnedValues`), the one with the fewest keys in
+ * the pinned buckets, if that is fewer than the store holds; else a scan.
+ * O(indexes · pinned values); allocates only the plan.
+ */
+export function planList(predicate: SelectionPredicate, indexer: Indexer, storeSize: number): ListPlan {
+  if (predicate.isEverything) return SCAN;
+  let best: ListPlan = SCAN;
+  let bestEstimate = storeSize;
+  for (const definition of indexer.definitions) {
+    let values: readonly string[] | undefined;
+    if (definition.label !== undefined) values = predicate.label.pinnedValues(definition.label);
+    if (values === undefined && definition.field !== undefined) values = predicate.field.pinnedValues(definition.field);
+    if (values === undefined || values.length > MAX_PINNED_VALUES) continue;
+    let estimate = 0;
+    for (const value of values) estimate += indexer.count(definition.name, value);
+    if (estimate < bestEstimate || (best.kind === 'scan' && estimate <= bestEstimate)) {
+      best = { kind: 'index', index: definition.name, values, estimate };
+      bestEstimate = estimate;
+    }
+  }
+  return best;
+}
+
+/**
+ * The candidate entries of `plan` under `prefix`, ascending by key, from
+ * `fromKey` (inclusive) on. Lazy: read it synchronously, without writing to
+ * the cache in between (JavaScript guarantees one consistent version then).
+ * The caller still applies the predicate.
+ */
+export function* candidates(plan: ListPlan, store: OrderedStore, indexer: Indexer, prefix: string, fromKey?: string): IterableIterator<StoreEntry> {
+  const start = fromKey !== undefined && fromKey > prefix ? fromKey : prefix;
+  if (plan.kind === 'scan') {
+    for (const entry of store.entries(start)) {
+      if (!entry.key.startsWith(prefix)) return;
+      yield entry;
+    }
+    return;
+  }
+  for (const key of indexer.mergedKeys(plan.index, plan.values, start)) {
+    // Keys under a prefix form one contiguous range of the order.
+    if (!key.startsWith(prefix)) return;
+    const entry = store.get(key);
+    if (entry !== undefined) yield entry;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The ordered store: the current object version per storage key, kept in key
+ * order in a B+ tree so that a LIST never sorts, with O(1) copy-on-write
+ * snapshots so that a LIST, a paginated LIST or a watch's initial events read
+ * one consistent version while writes go on.
+ *
+ * ```
+ *   live tree ──clone()──▶ snapshot (shares every node)
+ *      │ set/delete copies only the nodes on the path it changes (O(log n)),
+ *      ▼ the snapshot keeps the old ones: it never sees the write
+ * ```
+ */
+import { type CachingObject, CachingWatchEvent } from '@apiserver-kit/codec';
+import type { FieldSet } from './field-selector.js';
+import { type BTree, newKeyTree } from './internal/btree.js';
+import type { LabelSet } from './label-requirement.js';
+
+/**
+ * One object version as the cache holds it: shared by the store, the
+ * indexes, the history, every LIST result and every watcher; never changed
+ * after construction.
+ *
+ * `labels` is the object's own frozen `metadata.labels` (no copy); `fields` is
+ * the resource's selectable field set, computed once when the version entered
+ * the cache. A `SelectionPredicate` matches an entry directly
+ * (`predicate.matches(entry)`), allocating nothing.
+ */
+export class StoreEntry {
+  /** The storage key, `/<resource>/<namespace>/<name>` or `/<resource>/<name>`. */
+  readonly key: string;
+  /** The object version with its cached encodings. */
+  readonly object: CachingObject;
+  /** `metadata.labels` of the object, `undefined` when it has none. */
+  readonly labels: LabelSet;
+  /** The selectable fields of the version (`SelectableFields.compute`). */
+  readonly fields: FieldSet;
+  /** The revision of the write that produced this version. */
+  readonly revision: number;
+  #added: CachingWatchEvent | undefined;
+
+  constructor(key: string, object: CachingObject, fields: FieldSet, revision: number) {
+    this.key = key;
+    this.object = object;
+    this.labels = object.getObject().metadata?.labels;
+    this.fields = fields;
+    this.revision = revision;
+  }
+
+  /**
+   * The ADDED watch event of this version, made once and shared by every
+   * watcher that receives it, as an initial event or live: the framing is
+   * then done once per format too.
+   */
+  addedEvent(): CachingWatchEvent {
+    return (this.#added ??= new CachingWatchEvent('ADDED', this.object));
+  }
+}
+
+/**
+ * A read-only, immutable view of the store at one revision.
+ *
+ * Cost: taking one is O(1); it keeps alive only the tree nodes that later
+ * writes replaced (copy-on-write), so memory grows with churn since it was
+ * taken, not with the store. Drop it when done.
+ */
+export class StoreSnapshot {
+  readonly #tree: BTree<string, StoreEntry>;
+  /** The revision the snapshot reflects. */
+  readonly revision: number;
+
+  /** @internal use {@link OrderedStore.snapshot}. */
+  constructor(tree: BTree<string, StoreEntry>, revision: number) {
+    this.#tree = tree;
+    this.revision = revision;
+  }
+
+  /** How many objects the snapshot holds. O(1). */
+  get size(): number {
+    return this.#tree.size;
+  }
+
+  /** The entry under `key`. O(log n). */
+  get(key: string): StoreEntry | undefined {
+    return this.#tree.get(key);
+  }
+
+  /**
+   * The entries in ascending key order, from `fromKey` (inclusive) on, or from
+   * the first key. O(log n) to start, O(1) amortised per entry; lazy.
+   */
+  entries(fromKey?: string): IterableIterator<StoreEntry> {
+    return values(this.#tree, fromKey);
+  }
+
+  /** @internal the tree, for {@link OrderedStore} and the watch cache's reconstruction of past revisions. */
+  tree(): BTree<string, StoreEntry> {
+    return this.#tree;
+  }
+}
+
+/**
+ * The key-ordered store of current object versions. Not thread-aware and
+ * needs not be: JavaScript runs one write or one synchronous read at a time,
+ * and a reader that must span awaits takes a {@link StoreSnapshot}.
+ *
+ * Costs: `get`, `set`, `delete` O(log n); `snapshot()` O(1); iteration O(1)
+ * amortised per entry. Nothing ever sorts.
+ */
+export class OrderedStore {
+  #tree: BTree<string, StoreEntry> = newKeyTree<StoreEntry>();
+
+  /** How many objects the store holds. O(1). */
+  get size(): number {
+    return this.#tree.size;
+  }
+
+  /** The entry under `key`. O(log n). */
+  get(key: string): StoreEntry | undefined {
+    return this.#tree.get(key);
+  }
+
+  /** Puts `entry` under its key and returns the entry it replaced. O(log n). */
+  set(entry: StoreEntry): StoreEntry | undefined {
+    const previous = this.#tree.get(entry.key);
+    this.#tree.set(entry.key, entry, true);
+    return previous;
+  }
+
+  /** Removes `key` and returns the entry it held. O(log n). */
+  delete(key: string): StoreEntry | undefined {
+    const previous = this.#tree.get(key);
+    if (previous !== undefined) this.#tree.delete(key);
+    return previous;
+  }
+
+  /** Replaces the whole content (a relist). O(n log n) for n entries; old snapshots are unaffected. */
+  replaceAll(entries: Iterable<StoreEntry>): void {
+    const tree = newKeyTree<StoreEntry>();
+    for (const entry of entries) tree.set(entry.key, entry, true);
+    this.#tree = tree;
+  }
+
+  /** The entries in ascending key order from `fromKey` (inclusive). Do not write while iterating: take a snapshot. */
+  entries(fromKey?: string): IterableIterator<StoreEntry> {
+    return values(this.#tree, fromKey);
+  }
+
+  /** An O(1) copy-on-write snapshot labelled with `revision`. */
+  snapshot(revision: number): StoreSnapshot {
+    return new StoreSnapshot(this.#tree.clone(), revision);
+  }
+}
+
+function* values(tree: BTree<string, StoreEntry>, fromKey: string | undefined): IterableIterator<StoreEntry> {
+  // One reused pair array: no allocation per entry.
+  const pair: (string | StoreEntry)[] = [];
+  for (const [, entry] of tree.entries(fromKey, pair)) yield entry;
+}

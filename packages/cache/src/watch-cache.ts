@@ -1,0 +1,822 @@
+/**
+ * The watch cache: the current state of one resource (an ordered store with
+ * indexes) plus a churn-sized history of its recent changes, serving LIST and
+ * WATCH from memory with Kubernetes' resourceVersion semantics.
+ *
+ * ```
+ *   Reflector ──replace(items, rv)──▶ ┌──────────────────────────────────────────────┐
+ *             ──apply(event)────────▶ │ OrderedStore (key order, O(1) snapshots)      │──▶ list()
+ *             ──advance(rv)─────────▶ │ Indexer (namespace, labels, fields, custom)   │
+ *                                     │ EventHistory ring (capacity by churn)         │──▶ watch() ─▶ CacheWatcher…
+ *                                     │ snapshots by revision (paginated lists)       │
+ *                                     └──────────────────────────────────────────────┘
+ * ```
+ *
+ * One `CachingObject` per object version is held, and the same instance goes
+ * to LIST results, initial watch events and live watch events, so each
+ * version is encoded at most once per format.
+ *
+ * Everything here is synchronous except the waits of consistent reads: a
+ * LIST materialises its page in one synchronous pass (JavaScript runs nothing
+ * else meanwhile, so the pass sees one version), a watch reads a
+ * copy-on-write snapshot lazily. Nothing sorts on read.
+ */
+import {
+  CachingObject,
+  type CachingWatchEvent,
+  bookmarkObject,
+  badRequest,
+  expired,
+  type KubeObject,
+  StatusError,
+  tooLargeResourceVersion,
+  tooOldResourceVersion,
+  CachingWatchEvent as WatchEvent,
+} from '@apiserver-kit/codec';
+import { type Clock, systemClock, type Timer } from '@apiserver-kit/storage';
+import { CacheWatcher, type WatcherSource } from './cache-watcher.js';
+import { decodeContinueToken, encodeContinueToken } from './continue-token.js';
+import { type IndexDefinition, Indexer, namespaceIndex } from './indexer.js';
+import { checkDuration, checkInteger, received } from './internal/arguments.js';
+import { candidates, type ListPlan, planList, SCAN } from './list-planner.js';
+import { OrderedStore, StoreEntry, type StoreSnapshot } from './ordered-store.js';
+import { checkLimit, checkResourceVersionMatch, parseResourceVersion } from './resource-version.js';
+import { type SelectableFields, SelectableFieldsRegistry } from './selectable-fields.js';
+import { SelectionPredicate } from './selection-predicate.js';
+import { type CapacityOptions, growCapacity, resolveCapacityOptions, type ResolvedCapacityOptions, shrinkCapacity } from './watch-cache-capacity.js';
+import { type ChangeType, EventHistory, HistoryEvent } from './watch-cache-history.js';
+
+/** Where a watch cache learns the store's current revision, for consistent reads; the {@link Reflector} provides it. */
+export interface RevisionSource {
+  /** The storage's current revision (a quorum read). */
+  currentRevision(): Promise<number>;
+  /** Asks the source to report progress soon (a storage watch bookmark), so the cache advances when quiet. */
+  requestProgress?(): void;
+}
+
+/** A change to apply to the cache, in revision order (storage events fit). */
+export interface CacheEvent {
+  readonly type: ChangeType;
+  /** The new object; for DELETED, the last state (its resourceVersion the deletion revision). */
+  readonly object: KubeObject | CachingObject;
+  /** The revision of the change; above every revision applied before. */
+  readonly revision: number;
+  /** The storage key; @default computed by the cache's `keyOf`. */
+  readonly key?: string;
+}
+
+/** A capacity change of the history, reported to {@link WatchCacheOptions.onResize}. */
+export interface CapacityResize {
+  readonly from: number;
+  readonly to: number;
+  readonly reason: 'grow' | 'shrink';
+  /** The clock's time of the change, in milliseconds. */
+  readonly at: number;
+}
+
+/** Observable state of a watch cache (a fresh object per read). */
+export interface WatchCacheStats {
+  /** Objects in the store. */
+  readonly objects: number;
+  /** The revision the cache reflects. */
+  readonly revision: number;
+  /** Watches and Exact lists from this revision on can be served from the history. */
+  readonly historyStart: number;
+  /** Events held in the history. */
+  readonly events: number;
+  /** The history's capacity. */
+  readonly capacity: number;
+  /** How often the history grew / shrank. */
+  readonly grows: number;
+  readonly shrinks: number;
+  /** Open watchers. */
+  readonly watchers: number;
+  /** Snapshots kept for paginated and Exact lists. */
+  readonly snapshots: number;
+}
+
+/** Options of {@link WatchCache}. */
+export interface WatchCacheOptions {
+  /** The resource, e.g. `pods`: names the selectable fields, the default key prefix and messages. */
+  readonly resource: string;
+  /** The key prefix of every object; @default `/<resource>/` */
+  readonly prefix?: string;
+  /** The storage key of an object; @default prefix + `<namespace>/<name>` (or `<name>` without a namespace) */
+  readonly keyOf?: (object: KubeObject) => string;
+  /** The selectable fields of the resource; @default Kubernetes' for `resource` */
+  readonly selectableFields?: SelectableFields;
+  /** The indexes; @default `[namespaceIndex()]` */
+  readonly indexes?: readonly IndexDefinition[];
+  /** Time for the capacity policy, consistent-read timeouts, snapshot expiry and bookmarks; @default systemClock */
+  readonly clock?: Clock;
+  /** The history capacity policy; @default 75 s window, 100 … 102 400 events, checked every 15 s */
+  readonly capacity?: CapacityOptions;
+  /** How many unread events a watcher may accumulate before it is terminated (Gone 410); @default 1000 */
+  readonly watcherQueueLimit?: number;
+  /** How long a read waits for the cache to reach a revision, in milliseconds; @default 3000 */
+  readonly consistentReadTimeoutMs?: number;
+  /** How many list snapshots to keep for continue tokens and Exact lists; @default 16 */
+  readonly maxSnapshots?: number;
+  /** How long an unused list snapshot is kept, in milliseconds; @default 75_000 */
+  readonly snapshotTtlMs?: number;
+  /** Period of the BOOKMARK events sent to watchers that allow them, in milliseconds; 0 for none; @default 60_000 */
+  readonly bookmarkIntervalMs?: number;
+  /** `apiVersion` and `kind` of BOOKMARK objects; @default those of the objects seen */
+  readonly objectKind?: { readonly apiVersion: string; readonly kind: string };
+  /** Called after each capacity change of the history. */
+  readonly onResize?: (resize: CapacityResize) => void;
+}
+
+/** Options of {@link WatchCache.list}, as the Kubernetes list parameters. */
+export interface CacheListOptions {
+  /** Unset: a consistent read; `"0"`: any cached state; `"N"`: see `resourceVersionMatch`. */
+  readonly resourceVersion?: string;
+  /** `NotOlderThan` (state ≥ N) or `Exact` (state at N); unset with `limit`: Exact, without: NotOlderThan. */
+  readonly resourceVersionMatch?: string;
+  /** At most this many items (0: no limit); ignored for resourceVersion `"0"`, as Kubernetes. */
+  readonly limit?: number;
+  /** The continue token of the previous page. */
+  readonly continue?: string;
+  /** @default everything */
+  readonly predicate?: SelectionPredicate;
+  /** A narrower key prefix under the cache's (a namespace: `/pods/ns/`); @default the cache's */
+  readonly prefix?: string;
+  /** Aborts a wait for the cache to catch up. */
+  readonly signal?: AbortSignal;
+}
+
+/** The answer of {@link WatchCache.list}. */
+export interface CacheListResult {
+  /** The objects in key order: shared, frozen versions with their cached encodings. */
+  readonly items: readonly CachingObject[];
+  /** The revision the items reflect. */
+  readonly resourceVersion: string;
+  /** The token of the next page, when there is one. */
+  readonly continue?: string;
+  /** How many items follow, when known cheaply (unfiltered lists of the whole resource). */
+  readonly remainingItemCount?: number;
+  /** How the candidates were read (for observability and tests). */
+  readonly plan: ListPlan;
+}
+
+/** Options of {@link WatchCache.watch}, as the Kubernetes watch parameters. */
+export interface CacheWatchOptions {
+  /** Unset: consistent; `"0"`: from any cached state; `"N"`: the changes after N. */
+  readonly resourceVersion?: string;
+  /** Must be `NotOlderThan` when `sendInitialEvents` is set, and unset otherwise. */
+  readonly resourceVersionMatch?: string;
+  /** Send the state as ADDED events first (then a bookmark with the initial-events-end annotation); see the class doc. */
+  readonly sendInitialEvents?: boolean;
+  /** Send BOOKMARK events (needed for the initial-events-end bookmark). */
+  readonly allowWatchBookmarks?: boolean;
+  /** @default everything */
+  readonly predicate?: SelectionPredicate;
+  /** A narrower key prefix under the cache's. */
+  readonly prefix?: string;
+  /** Closes the watch when aborted; aborts a wait for the cache to catch up. */
+  readonly signal?: AbortSignal;
+}
+
+interface RevisionWaiter {
+  readonly revision: number;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+  readonly timer: Timer;
+}
+
+interface KeptSnapshot {
+  readonly snapshot: StoreSnapshot;
+  expiresAt: number;
+}
+
+const CONTINUE_EXPIRED_MESSAGE =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.';
+
+/**
+ * The watch cache of one resource. Fed by a {@link Reflector} (or directly
+ * with {@link replace}, {@link apply}, {@link advance}), it serves
+ * {@link list} and {@link watch}.
+ *
+ * resourceVersion semantics (Kubernetes'):
+ *
+ * | request | LIST | WATCH |
+ * | --- | --- | --- |
+ * | unset | consistent: the store's current revision (asked from the source), waited for | initial ADDED events of that state, then changes |
+ * | `"0"` | the cached state, `limit` ignored | initial ADDED events of the cached state, then changes |
+ * | `"N"`, NotOlderThan (or unset without limit) | waits until the cache reaches N, serves the current state | the changes after N (Expired when older than the history) |
+ * | `"N"`, Exact (or unset with limit) | the state at N: a kept snapshot, or rebuilt from the current one by undoing the history after N (Expired when older) | — |
+ * | `sendInitialEvents` | — | initial events of the state (per resourceVersion as for a NotOlderThan list), then a bookmark with the initial-events-end annotation when bookmarks are allowed |
+ *
+ * Costs: `apply` O(log n + indexes + watchers); a LIST O(log n + page) over a
+ * scan or index (plus, for a selective scan, the skipped entries), and for a
+ * past revision O(c log n) once to rebuild it from the c changes since; a
+ * watch O(1) to open plus O(1) per event read.
+ *
+ * Caveats: until the first `replace()`, `list`/`watch` throw ServiceUnavailable
+ * (see {@link onReady}). With a real clock the cache holds timers (capacity
+ * checks, bookmarks) from the first `replace()` on: call {@link close}.
+ */
+export class WatchCache {
+  /** The resource name. */
+  readonly resource: string;
+  /** The key prefix of every object. */
+  readonly prefix: string;
+  readonly #keyOf: (object: KubeObject) => string;
+  readonly #fields: SelectableFields;
+  readonly #clock: Clock;
+  readonly #capacity: ResolvedCapacityOptions;
+  readonly #queueLimit: number;
+  readonly #timeoutMs: number;
+  readonly #maxSnapshots: number;
+  readonly #snapshotTtlMs: number;
+  readonly #bookmarkIntervalMs: number;
+  readonly #onResize: ((resize: CapacityResize) => void) | undefined;
+  readonly #store = new OrderedStore();
+  readonly #indexer: Indexer;
+  readonly #history: EventHistory;
+  readonly #watchers = new Set<CacheWatcher>();
+  readonly #snapshots = new Map<number, KeptSnapshot>();
+  #waiters: RevisionWaiter[] = [];
+  #revision = 0;
+  #ready = false;
+  #closed = false;
+  #resolveReady!: () => void;
+  readonly #readyPromise: Promise<void>;
+  #source: RevisionSource | undefined;
+  #capacityTimer: Timer | undefined;
+  #bookmarkTimer: Timer | undefined;
+  #objectKind: { readonly apiVersion: string; readonly kind: string } | undefined;
+  #bookmark: CachingWatchEvent | undefined;
+  #grows = 0;
+  #shrinks = 0;
+  readonly #watcherSource: WatcherSource;
+
+  /** @throws TypeError/RangeError naming a bad option. */
+  constructor(options: WatchCacheOptions) {
+    if (typeof options !== 'object' || options === null) throw new TypeError(`Expected \`options\` to be an object, got ${received(options)}`);
+    if (typeof options.resource !== 'string' || options.resource === '') {
+      throw new TypeError(`Expected \`resource\` to be a non-empty string, got ${received(options.resource)}`);
+    }
+    this.resource = options.resource;
+    this.prefix = options.prefix ?? `/${options.resource}/`;
+    if (typeof this.prefix !== 'string' || !this.prefix.startsWith('/')) throw new TypeError(`Expected \`prefix\` to be a string starting with "/", got ${received(this.prefix)}`);
+    const prefix = this.prefix;
+    this.#keyOf =
+      options.keyOf ??
+      ((object: KubeObject): string => {
+        const meta = object.metadata;
+        return meta?.namespace === undefined || meta.namespace === '' ? `${prefix}${meta?.name ?? ''}` : `${prefix}${meta.namespace}/${meta.name ?? ''}`;
+      });
+    this.#fields = options.selectableFields ?? new SelectableFieldsRegistry().get(options.resource);
+    this.#indexer = new Indexer(options.indexes ?? [namespaceIndex()]);
+    this.#clock = options.clock ?? systemClock;
+    this.#capacity = resolveCapacityOptions(options.capacity);
+    this.#queueLimit = options.watcherQueueLimit ?? 1000;
+    checkInteger('watcherQueueLimit', this.#queueLimit, 1);
+    this.#timeoutMs = options.consistentReadTimeoutMs ?? 3000;
+    checkDuration('consistentReadTimeoutMs', this.#timeoutMs);
+    this.#maxSnapshots = options.maxSnapshots ?? 16;
+    checkInteger('maxSnapshots', this.#maxSnapshots, 0);
+    this.#snapshotTtlMs = options.snapshotTtlMs ?? 75_000;
+    checkDuration('snapshotTtlMs', this.#snapshotTtlMs);
+    this.#bookmarkIntervalMs = options.bookmarkIntervalMs ?? 60_000;
+    checkDuration('bookmarkIntervalMs', this.#bookmarkIntervalMs);
+    this.#onResize = options.onResize;
+    this.#objectKind = options.objectKind;
+    this.#history = new EventHistory(this.#capacity.initial);
+    this.#readyPromise = new Promise<void>((resolve) => {
+      this.#resolveReady = resolve;
+    });
+    const self = this;
+    this.#watcherSource = {
+      get history(): EventHistory {
+        return self.#history;
+      },
+      get revision(): number {
+        return self.#revision;
+      },
+      bookmark: (revision, initialEventsEnd) => this.#bookmarkEvent(revision, initialEventsEnd),
+      detach: (watcher) => this.#watchers.delete(watcher),
+    };
+  }
+
+  /** The revision the cache reflects (0 before the first list). */
+  get revision(): number {
+    return this.#revision;
+  }
+
+  /** Whether the initial list is in. */
+  get isReady(): boolean {
+    return this.#ready;
+  }
+
+  /** The objects held. */
+  get size(): number {
+    return this.#store.size;
+  }
+
+  /** The index set (read it; the cache keeps it in step). */
+  get indexer(): Indexer {
+    return this.#indexer;
+  }
+
+  /** Size, capacity and resizes of the history, and more; a fresh object per read. */
+  get stats(): WatchCacheStats {
+    return {
+      objects: this.#store.size,
+      revision: this.#revision,
+      historyStart: this.#history.historyStart,
+      events: this.#history.size,
+      capacity: this.#history.capacity,
+      grows: this.#grows,
+      shrinks: this.#shrinks,
+      watchers: this.#watchers.size,
+      snapshots: this.#snapshots.size,
+    };
+  }
+
+  /** Resolves when the initial list is in (at once if it is). */
+  onReady(): Promise<void> {
+    return this.#readyPromise;
+  }
+
+  /** Sets the source of the store's current revision (the Reflector does this); `undefined`: consistent reads use the cache's revision. */
+  setRevisionSource(source: RevisionSource | undefined): void {
+    this.#source = source;
+  }
+
+  /** The key the cache files `object` under. */
+  keyOf(object: KubeObject): string {
+    return this.#keyOf(object);
+  }
+
+  /** The current version under `key`, or `undefined`. O(log n). */
+  get(key: string): CachingObject | undefined {
+    return this.#store.get(key)?.object;
+  }
+
+  /**
+   * Replaces the whole state with `objects` at `revision` (a relist). The
+   * history restarts empty at `revision`; open watchers end with Expired (their
+   * position is older than the new history), as Kubernetes terminates them.
+   * The first call makes the cache ready. O(n log n).
+   *
+   * @throws RangeError when `revision` is below the cache's revision.
+   */
+  replace(objects: Iterable<KubeObject | CachingObject>, revision: number): void {
+    checkInteger('revision', revision, 0);
+    if (revision < this.#revision) throw new RangeError(`Expected \`revision\` to be at least the cache's revision ${this.#revision}, got \`${revision}\` (number)`);
+    const entries: StoreEntry[] = [];
+    for (const item of objects) {
+      const object = CachingObject.from(item);
+      const raw = object.getObject();
+      this.#noteKind(raw);
+      entries.push(new StoreEntry(this.#keyOf(raw), object, this.#fields.compute(raw), revisionOf(raw, revision)));
+    }
+    this.#store.replaceAll(entries);
+    this.#indexer.rebuild(this.#store.entries());
+    this.#history.reset(revision);
+    this.#revision = revision;
+    for (const watcher of [...this.#watchers]) watcher.fail(tooOldResourceVersion(watcher.lastRevision, revision));
+    if (!this.#ready) {
+      this.#ready = true;
+      this.#resolveReady();
+      this.#startTimers();
+    }
+    this.#releaseWaiters();
+  }
+
+  /**
+   * Applies one change: store, indexes, history, watchers. An ADDED for an
+   * existing key counts as MODIFIED, a MODIFIED for a missing one as ADDED;
+   * a DELETED for a missing key only advances the revision.
+   *
+   * @throws RangeError when `event.revision` is not above the cache's revision.
+   */
+  apply(event: CacheEvent): void {
+    const { revision } = event;
+    if (typeof revision !== 'number' || !Number.isSafeInteger(revision) || revision <= this.#revision) {
+      throw new RangeError(`Expected \`event.revision\` to be an integer above the cache's revision ${this.#revision}, got ${received(revision)}`);
+    }
+    const object = CachingObject.from(event.object);
+    const raw = object.getObject();
+    const key = event.key ?? this.#keyOf(raw);
+    const previous = this.#store.get(key);
+    const now = this.#clock.now();
+    let change: HistoryEvent;
+    if (event.type === 'DELETED') {
+      if (previous === undefined) {
+        this.advance(revision);
+        return;
+      }
+      this.#store.delete(key);
+      this.#indexer.update(previous, undefined);
+      change = new HistoryEvent('DELETED', key, revision, undefined, previous, object, now);
+    } else {
+      this.#noteKind(raw);
+      const entry = new StoreEntry(key, object, this.#fields.compute(raw), revision);
+      this.#store.set(entry);
+      this.#indexer.update(previous, entry);
+      change = new HistoryEvent(previous === undefined ? 'ADDED' : 'MODIFIED', key, revision, entry, previous, object, now);
+    }
+    this.#resizeBeforeAppend(now);
+    this.#history.push(change);
+    this.#revision = revision;
+    for (const watcher of this.#watchers) watcher.notify(change);
+    this.#releaseWaiters();
+  }
+
+  /** Progress without a change: every change up to `revision` has been applied (a storage bookmark). */
+  advance(revision: number): void {
+    if (revision <= this.#revision) return;
+    this.#revision = revision;
+    this.#releaseWaiters();
+  }
+
+  /** Sends a BOOKMARK at the current revision to every idle watcher that allows bookmarks (also done every `bookmarkIntervalMs`). */
+  requestBookmarks(): void {
+    for (const watcher of this.#watchers) watcher.requestBookmark();
+  }
+
+  /**
+   * Checks the shrink rule of the capacity policy now (the timer does this
+   * every `checkIntervalMs`); returns the capacity after the check.
+   */
+  checkCapacity(): number {
+    const to = shrinkCapacity(this.#history, this.#clock.now(), this.#capacity);
+    if (to !== undefined) this.#resize(to, 'shrink');
+    return this.#history.capacity;
+  }
+
+  /**
+   * A LIST with Kubernetes' parameters; see the class doc for the
+   * resourceVersion semantics.
+   *
+   * @throws StatusError ServiceUnavailable 503 before the initial list;
+   *   BadRequest 400 for malformed parameters or continue token; Expired 410
+   *   for a revision or continue token older than the history (and not in a
+   *   kept snapshot); Timeout 504 when the cache does not reach the revision
+   *   in time.
+   */
+  async list(options: CacheListOptions = {}): Promise<CacheListResult> {
+    this.#checkReady();
+    const predicate = options.predicate ?? SelectionPredicate.everything;
+    const prefix = this.#checkPrefix(options.prefix);
+    let limit = checkLimit(options.limit);
+    const rv = options.resourceVersion ?? '';
+    const token = options.continue ?? '';
+    const match = checkResourceVersionMatch(options.resourceVersionMatch, rv, token !== '');
+    if (token !== '') {
+      const decoded = decodeContinueToken(token, prefix);
+      if (rv !== '' && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+      if (decoded.revision < 0) return this.#listCurrent(predicate, prefix, limit, decoded.startKey, decoded.remainingCount);
+      await this.#waitFor(decoded.revision, options.signal);
+      return this.#listAt(decoded.revision, predicate, prefix, limit, decoded.startKey, decoded.remainingCount, true);
+    }
+    if (rv === '') {
+      await this.#waitFor(await this.#consistentRevision(), options.signal);
+      return this.#listCurrent(predicate, prefix, limit, undefined, 0);
+    }
+    const revision = parseResourceVersion(rv);
+    if (revision === 0) {
+      limit = 0;
+      return this.#listCurrent(predicate, prefix, limit, undefined, 0);
+    }
+    await this.#waitFor(revision, options.signal);
+    if (match === 'Exact' || (match === undefined && limit > 0)) return this.#listAt(revision, predicate, prefix, limit, undefined, 0, false);
+    return this.#listCurrent(predicate, prefix, limit, undefined, 0);
+  }
+
+  /**
+   * Opens a watch; see the class doc for the resourceVersion semantics.
+   *
+   * @throws StatusError ServiceUnavailable 503 before the initial list;
+   *   BadRequest 400 for malformed parameters; Expired 410 `too old resource
+   *   version: X (Y)` for a revision older than the history; Timeout 504 when
+   *   the cache does not reach the revision in time.
+   */
+  async watch(options: CacheWatchOptions = {}): Promise<CacheWatcher> {
+    this.#checkReady();
+    const predicate = options.predicate ?? SelectionPredicate.everything;
+    const prefix = this.#checkPrefix(options.prefix);
+    const rv = options.resourceVersion ?? '';
+    const send = options.sendInitialEvents;
+    const match = options.resourceVersionMatch ?? '';
+    if (send !== undefined) {
+      if (match !== 'NotOlderThan') throw badRequest('resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
+    } else if (match !== '') {
+      throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+    }
+    const revision = rv === '' ? undefined : parseResourceVersion(rv);
+    const wantsInitial = send ?? (revision === undefined || revision === 0);
+    if (revision === undefined) {
+      if (send !== false) await this.#waitFor(await this.#consistentRevision(), options.signal);
+    } else if (revision > 0) {
+      await this.#waitFor(revision, options.signal);
+    }
+    this.#checkReady();
+    let watcher: CacheWatcher;
+    const common = { predicate, prefix, allowBookmarks: options.allowWatchBookmarks === true, queueLimit: this.#queueLimit };
+    if (wantsInitial) {
+      watcher = new CacheWatcher(this.#watcherSource, {
+        ...common,
+        initial: this.#initialEntries(predicate, prefix),
+        revision: this.#revision,
+        cursor: this.#history.endSeq,
+        initialEventsEndBookmark: send === true && options.allowWatchBookmarks === true,
+      });
+    } else if (revision === undefined || revision === 0) {
+      watcher = new CacheWatcher(this.#watcherSource, { ...common, initial: undefined, revision: this.#revision, cursor: this.#history.endSeq, initialEventsEndBookmark: false });
+    } else {
+      if (revision < this.#history.historyStart) throw tooOldResourceVersion(revision, this.#history.historyStart);
+      watcher = new CacheWatcher(this.#watcherSource, {
+        ...common,
+        initial: undefined,
+        revision,
+        cursor: this.#history.seqAfter(revision),
+        initialEventsEndBookmark: false,
+      });
+    }
+    this.#watchers.add(watcher);
+    const { signal } = options;
+    if (signal !== undefined) {
+      if (signal.aborted) watcher.close();
+      else signal.addEventListener('abort', () => watcher.close(), { once: true });
+    }
+    return watcher;
+  }
+
+  /**
+   * The current objects filed under `value` in index `name`, in key order.
+   * O(log n) per object.
+   *
+   * @throws RangeError for an unknown index.
+   */
+  byIndex(name: string, value: string): CachingObject[] {
+    const items: CachingObject[] = [];
+    for (const key of this.#indexer.keys(name, value)) {
+      const entry = this.#store.get(key);
+      if (entry !== undefined) items.push(entry.object);
+    }
+    return items;
+  }
+
+  /**
+   * Stops the timers, closes every watcher and fails pending waits with
+   * ServiceUnavailable. The state stays readable. Idempotent.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#capacityTimer?.cancel();
+    this.#bookmarkTimer?.cancel();
+    for (const watcher of [...this.#watchers]) watcher.close();
+    for (const waiter of this.#waiters.splice(0)) {
+      waiter.timer.cancel();
+      waiter.reject(new StatusError('ServiceUnavailable', `the ${this.resource} cache is closed`));
+    }
+  }
+
+  // ── lists ────────────────────────────────────────────────────────────────
+
+  #listCurrent(predicate: SelectionPredicate, prefix: string, limit: number, startKey: string | undefined, remainingCount: number): CacheListResult {
+    const plan = planList(predicate, this.#indexer, this.#store.size);
+    const page = collect(candidates(plan, this.#store, this.#indexer, prefix, startKey), predicate, limit);
+    const total = startKey === undefined ? this.#store.size : remainingCount;
+    const result = this.#result(page, this.#revision, predicate, prefix, total, plan);
+    if (result.continue !== undefined) this.#keepSnapshot(this.#store.snapshot(this.#revision));
+    return result;
+  }
+
+  #listAt(revision: number, predicate: SelectionPredicate, prefix: string, limit: number, startKey: string | undefined, remainingCount: number, isContinue: boolean): CacheListResult {
+    if (revision === this.#revision) return this.#listCurrent(predicate, prefix, limit, startKey, remainingCount);
+    const snapshot = this.#snapshotAt(revision, isContinue);
+    const start = startKey !== undefined && startKey > prefix ? startKey : prefix;
+    const page = collect(under(snapshot.entries(start), prefix), predicate, limit);
+    const total = startKey === undefined ? snapshot.size : remainingCount;
+    return this.#result(page, revision, predicate, prefix, total, SCAN);
+  }
+
+  #result(page: Page, revision: number, predicate: SelectionPredicate, prefix: string, total: number, plan: ListPlan): CacheListResult {
+    if (!page.more) return { items: page.items, resourceVersion: String(revision), plan };
+    // Cheap only for an unfiltered list of the whole resource: the first page
+    // knows the total, later pages carry it in the token (as Kubernetes' "rc").
+    const counted = predicate.isEverything && prefix === this.prefix && total > 0;
+    const remaining = counted ? total - page.items.length : 0;
+    return {
+      items: page.items,
+      resourceVersion: String(revision),
+      continue: encodeContinueToken(page.lastKey!, prefix, revision, remaining),
+      ...(counted && remaining > 0 ? { remainingItemCount: remaining } : {}),
+      plan,
+    };
+  }
+
+  /**
+   * The state at a past `revision`: a kept snapshot, or the current state
+   * with the history's changes after `revision` undone (newest first, each
+   * putting its previous entry back): O(c log n) for c changes, copy-on-write
+   * so the live store is untouched. The result is kept for the next pages.
+   */
+  #snapshotAt(revision: number, isContinue: boolean): StoreSnapshot {
+    const now = this.#clock.now();
+    for (const [kept, value] of this.#snapshots) if (value.expiresAt <= now) this.#snapshots.delete(kept);
+    const kept = this.#snapshots.get(revision);
+    if (kept !== undefined) {
+      kept.expiresAt = now + this.#snapshotTtlMs;
+      return kept.snapshot;
+    }
+    if (revision < this.#history.historyStart) {
+      throw isContinue ? expired(CONTINUE_EXPIRED_MESSAGE) : tooOldResourceVersion(revision, this.#history.historyStart);
+    }
+    const snapshot = this.#store.snapshot(revision);
+    const tree = snapshot.tree();
+    for (let seq = this.#history.endSeq - 1; seq >= this.#history.startSeq; seq--) {
+      const event = this.#history.at(seq)!;
+      if (event.revision <= revision) break;
+      if (event.previous === undefined) tree.delete(event.key);
+      else tree.set(event.key, event.previous, true);
+    }
+    this.#keepSnapshot(snapshot);
+    return snapshot;
+  }
+
+  #keepSnapshot(snapshot: StoreSnapshot): void {
+    if (this.#maxSnapshots === 0) return;
+    const existing = this.#snapshots.get(snapshot.revision);
+    const expiresAt = this.#clock.now() + this.#snapshotTtlMs;
+    if (existing !== undefined) {
+      existing.expiresAt = expiresAt;
+      return;
+    }
+    // Insertion order is age order: evict the oldest.
+    while (this.#snapshots.size >= this.#maxSnapshots) this.#snapshots.delete(this.#snapshots.keys().next().value!);
+    this.#snapshots.set(snapshot.revision, { snapshot, expiresAt });
+  }
+
+  // ── watches ──────────────────────────────────────────────────────────────
+
+  #initialEntries(predicate: SelectionPredicate, prefix: string): Iterator<StoreEntry> {
+    const plan = planList(predicate, this.#indexer, this.#store.size);
+    if (plan.kind === 'index') {
+      // Index buckets change with later writes: take the (small) candidate list now.
+      return [...candidates(plan, this.#store, this.#indexer, prefix)][Symbol.iterator]();
+    }
+    return under(this.#store.snapshot(this.#revision).entries(prefix), prefix);
+  }
+
+  #bookmarkEvent(revision: number, initialEventsEnd: boolean): CachingWatchEvent {
+    if (!initialEventsEnd && this.#bookmark !== undefined && this.#bookmark.object.getObject().metadata?.resourceVersion === String(revision)) {
+      return this.#bookmark;
+    }
+    const kind = this.#objectKind ?? { apiVersion: 'v1', kind: 'Status' };
+    const event = new WatchEvent('BOOKMARK', bookmarkObject(kind.apiVersion, kind.kind, String(revision), initialEventsEnd));
+    if (!initialEventsEnd) this.#bookmark = event;
+    return event;
+  }
+
+  #noteKind(object: KubeObject): void {
+    if (this.#objectKind === undefined && typeof object.apiVersion === 'string' && typeof object.kind === 'string') {
+      this.#objectKind = { apiVersion: object.apiVersion, kind: object.kind };
+    }
+  }
+
+  // ── readiness and consistent reads ───────────────────────────────────────
+
+  #checkReady(): void {
+    if (this.#closed) throw new StatusError('ServiceUnavailable', `the ${this.resource} cache is closed`);
+    if (!this.#ready) {
+      throw new StatusError('ServiceUnavailable', `the ${this.resource} cache is not ready: storage is (re)initializing`, { details: { retryAfterSeconds: 1 } });
+    }
+  }
+
+  #checkPrefix(prefix: string | undefined): string {
+    if (prefix === undefined) return this.prefix;
+    if (typeof prefix !== 'string' || !prefix.startsWith(this.prefix)) {
+      throw badRequest(`invalid prefix ${JSON.stringify(prefix)}: not under the ${this.resource} prefix ${JSON.stringify(this.prefix)}`);
+    }
+    return prefix;
+  }
+
+  async #consistentRevision(): Promise<number> {
+    return this.#source === undefined ? this.#revision : this.#source.currentRevision();
+  }
+
+  /** Resolves once the cache reaches `revision`; Timeout 504 after `consistentReadTimeoutMs`. */
+  #waitFor(revision: number, signal: AbortSignal | undefined): Promise<void> {
+    if (this.#revision >= revision) return Promise.resolve();
+    signal?.throwIfAborted();
+    this.#source?.requestProgress?.();
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        remove();
+        reject(signal?.reason);
+      };
+      const remove = (): void => {
+        timer.cancel();
+        signal?.removeEventListener('abort', onAbort);
+        this.#waiters = this.#waiters.filter((waiter) => waiter !== entry);
+      };
+      const timer = this.#clock.setTimer(() => {
+        remove();
+        reject(tooLargeResourceVersion(revision, this.#revision));
+      }, this.#timeoutMs);
+      const entry: RevisionWaiter = {
+        revision,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        reject,
+        timer,
+      };
+      this.#waiters.push(entry);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #releaseWaiters(): void {
+    if (this.#waiters.length === 0) return;
+    const still: RevisionWaiter[] = [];
+    for (const waiter of this.#waiters) {
+      if (waiter.revision <= this.#revision) {
+        waiter.timer.cancel();
+        waiter.resolve();
+      } else still.push(waiter);
+    }
+    this.#waiters = still;
+  }
+
+  // ── capacity ─────────────────────────────────────────────────────────────
+
+  #resizeBeforeAppend(now: number): void {
+    const grow = growCapacity(this.#history, now, this.#capacity);
+    if (grow !== undefined) {
+      this.#resize(grow, 'grow');
+      return;
+    }
+    const shrink = shrinkCapacity(this.#history, now, this.#capacity);
+    if (shrink !== undefined) this.#resize(shrink, 'shrink');
+  }
+
+  #resize(to: number, reason: 'grow' | 'shrink'): void {
+    const from = this.#history.capacity;
+    if (to === from) return;
+    this.#history.resize(to);
+    if (reason === 'grow') this.#grows++;
+    else this.#shrinks++;
+    this.#onResize?.({ from, to, reason, at: this.#clock.now() });
+  }
+
+  #startTimers(): void {
+    const check = (): void => {
+      if (this.#closed) return;
+      this.checkCapacity();
+      this.#capacityTimer = this.#clock.setTimer(check, this.#capacity.checkIntervalMs);
+    };
+    this.#capacityTimer = this.#clock.setTimer(check, this.#capacity.checkIntervalMs);
+    if (this.#bookmarkIntervalMs > 0) {
+      const bookmark = (): void => {
+        if (this.#closed) return;
+        this.requestBookmarks();
+        this.#bookmarkTimer = this.#clock.setTimer(bookmark, this.#bookmarkIntervalMs);
+      };
+      this.#bookmarkTimer = this.#clock.setTimer(bookmark, this.#bookmarkIntervalMs);
+    }
+  }
+}
+
+interface Page {
+  readonly items: CachingObject[];
+  readonly more: boolean;
+  readonly lastKey: string | undefined;
+}
+
+/** Takes up to `limit` (0: all) matching entries, and whether another match follows. */
+function collect(entries: Iterator<StoreEntry> & Iterable<StoreEntry>, predicate: SelectionPredicate, limit: number): Page {
+  const items: CachingObject[] = [];
+  let lastKey: string | undefined;
+  const everything = predicate.isEverything;
+  for (const entry of entries) {
+    if (!everything && !predicate.matches(entry)) continue;
+    if (limit > 0 && items.length === limit) return { items, more: true, lastKey };
+    items.push(entry.object);
+    lastKey = entry.key;
+  }
+  return { items, more: false, lastKey };
+}
+
+/** The entries of an ordered iteration while their keys stay under `prefix`. */
+function* under(entries: Iterable<StoreEntry>, prefix: string): IterableIterator<StoreEntry> {
+  for (const entry of entries) {
+    if (!entry.key.startsWith(prefix)) return;
+    yield entry;
+  }
+}
+
+function revisionOf(object: KubeObject, fallback: number): number {
+  const text = object.metadata?.resourceVersion;
+  const value = text === undefined ? NaN : Number(text);
+  return Number.isSafeInteger(value) && value > 0 ? value : fallback;
+}
+
