@@ -53,3 +53,7 @@ export type { ChangeType } from './watch-cache-history.js';
 // The error family the cache raises, re-exported so that callers need not depend on codec to catch it.
 export { isStatusError, StatusError } from '@apiserver-kit/codec';
 export type { StatusReason } from '@apiserver-kit/codec';
+export { storageListerWatcher } from './lister-watcher.js';
+export type { ListerWatcher, SourceEvent, SourceList, SourceWatch, StorageListerWatcherOptions } from './lister-watcher.js';
+export { DEFAULT_REFLECTOR_BACKOFF, Reflector } from './reflector.js';
+export type { ReflectorOptions, ReflectorStats } from './reflector.js';

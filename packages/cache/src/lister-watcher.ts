@@ -1,0 +1,92 @@
+/**
+ * The source a Reflector lists and watches, kept small so that a Kubernetes
+ * HTTP list/watch client can implement it as easily as a {@link Storage}:
+ * `list` is a full, consistent list (the implementation pages internally),
+ * `watch` streams the changes after a revision.
+ */
+import type { KubeObject } from '@apiserver-kit/codec';
+import type { Storage } from '@apiserver-kit/storage';
+import { checkInteger } from './internal/arguments.js';
+
+/** A change or a progress report from a source, in revision order. */
+export type SourceEvent =
+  | {
+      readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
+      /** The object (for DELETED, the last state with the deletion revision). */
+      readonly object: KubeObject;
+      /** The revision of the change. */
+      readonly revision: number;
+      /** The storage key, when the source knows it (the cache computes it otherwise). */
+      readonly key?: string;
+    }
+  | {
+      readonly type: 'BOOKMARK';
+      /** Every change up to this revision has been delivered. */
+      readonly revision: number;
+    };
+
+/** The answer of {@link ListerWatcher.list}: the whole collection at one revision. */
+export interface SourceList {
+  readonly items: readonly KubeObject[];
+  readonly revision: number;
+}
+
+/** An open watch of a source: iterate once; failures (Expired, Gone, network) surface from the iteration. */
+export interface SourceWatch extends AsyncIterable<SourceEvent> {
+  /** Asks for a BOOKMARK once every earlier change has been delivered (optional: HTTP sources may lack it). */
+  requestProgress?(): void;
+  /** Ends the watch. Idempotent. */
+  close(): void;
+}
+
+/** What a {@link Reflector} reads from. */
+export interface ListerWatcher {
+  /** A full list at one consistent revision. */
+  list(options: { readonly signal?: AbortSignal }): Promise<SourceList>;
+  /** The changes after `fromRevision`. */
+  watch(options: { readonly fromRevision: number; readonly signal?: AbortSignal }): SourceWatch;
+  /** The source's current revision, for consistent reads; without it the cache serves its own revision. */
+  currentRevision?(): Promise<number>;
+}
+
+/** Options of {@link storageListerWatcher}. */
+export interface StorageListerWatcherOptions {
+  /** Items per storage list call while relisting (pages at one revision); @default 10_000 */
+  readonly pageSize?: number;
+  /** The storage watch's buffer; @default the storage's */
+  readonly watchBufferSize?: number;
+}
+
+/**
+ * A {@link ListerWatcher} over a `Storage` and a key prefix (e.g. `/pods/`).
+ * The list pages through the storage at the first page's revision, so it is
+ * consistent; the watch passes storage events through as they are (same shape).
+ *
+ * @throws TypeError/RangeError for a bad `pageSize`.
+ */
+export function storageListerWatcher(storage: Storage, prefix: string, options: StorageListerWatcherOptions = {}): ListerWatcher {
+  const pageSize = options.pageSize ?? 10_000;
+  checkInteger('pageSize', pageSize, 1);
+  return {
+    async list({ signal }): Promise<SourceList> {
+      const items: KubeObject[] = [];
+      let page = await storage.list(prefix, { limit: pageSize });
+      const revision = page.revision;
+      items.push(...page.items);
+      while (page.more && page.nextKey !== undefined) {
+        signal?.throwIfAborted();
+        page = await storage.list(prefix, { limit: pageSize, revision, startKey: page.nextKey });
+        for (const item of page.items) items.push(item);
+      }
+      return { items, revision };
+    },
+    watch({ fromRevision, signal }): SourceWatch {
+      return storage.watch(prefix, {
+        fromRevision,
+        ...(signal === undefined ? {} : { signal }),
+        ...(options.watchBufferSize === undefined ? {} : { bufferSize: options.watchBufferSize }),
+      });
+    },
+    currentRevision: (): Promise<number> => storage.currentRevision(),
+  };
+}

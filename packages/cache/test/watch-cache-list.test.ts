@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { labelIndex, namespaceIndex, parseFieldSelector, parseLabelSelector, SelectionPredicate, StatusError } from '../src/index.js';
+import { del, names, newCache, pod, podFields, put } from './helpers.js';
+
+function seeded() {
+  const { cache, clock } = newCache({ indexes: [namespaceIndex(), labelIndex('app')] });
+  cache.replace([pod({ ns: 'a', name: 'x', rv: 2, labels: { app: 'web' } }), pod({ ns: 'b', name: 'y', rv: 3, labels: { app: 'db' } })], 10);
+  put(cache, { ns: 'a', name: 'w', rv: 11, labels: { app: 'web' } }); // 11: add a/w
+  put(cache, { ns: 'b', name: 'y', rv: 12, labels: { app: 'web' } }); // 12: b/y db → web
+  del(cache, { ns: 'a', name: 'x', rv: 13 }); // 13: delete a/x
+  return { cache, clock };
+}
+
+describe('WatchCache.list()', () => {
+  it('resourceVersion unset — the current state in key order (consistent, no source: the cache revision)', async () => {
+    const { cache } = seeded();
+    const result = await cache.list();
+    expect(names(result.items)).toEqual(['a/w', 'b/y']);
+    expect(result.resourceVersion).toBe('13');
+  });
+
+  it('resourceVersion "0" — any cached state, limit ignored', async () => {
+    const { cache } = seeded();
+    const result = await cache.list({ resourceVersion: '0', limit: 1 });
+    expect(names(result.items)).toEqual(['a/w', 'b/y']);
+    expect(result.continue).toBeUndefined();
+  });
+
+  it('resourceVersionMatch=Exact — the state at a past revision, rebuilt from the history', async () => {
+    const { cache } = seeded();
+    expect(names((await cache.list({ resourceVersion: '10', resourceVersionMatch: 'Exact' })).items)).toEqual(['a/x', 'b/y']);
+    expect(names((await cache.list({ resourceVersion: '11', resourceVersionMatch: 'Exact' })).items)).toEqual(['a/w', 'a/x', 'b/y']);
+    const at12 = await cache.list({ resourceVersion: '12', resourceVersionMatch: 'Exact', predicate: new SelectionPredicate(parseLabelSelector('app=web')) });
+    expect(names(at12.items)).toEqual(['a/w', 'a/x', 'b/y']);
+    expect(at12.resourceVersion).toBe('12');
+    // The live store is untouched by the rebuild.
+    expect(names((await cache.list()).items)).toEqual(['a/w', 'b/y']);
+  });
+
+  it('resourceVersionMatch=Exact — older than the history → Expired', async () => {
+    const { cache } = seeded();
+    await expect(cache.list({ resourceVersion: '9', resourceVersionMatch: 'Exact' })).rejects.toThrow(
+      expect.objectContaining({ reason: 'Expired', code: 410, message: 'too old resource version: 9 (10)' }),
+    );
+  });
+
+  it('resourceVersion "N" without a match or limit — NotOlderThan: the current state', async () => {
+    const { cache } = seeded();
+    const result = await cache.list({ resourceVersion: '11' });
+    expect(result.resourceVersion).toBe('13');
+    expect(names(result.items)).toEqual(['a/w', 'b/y']);
+  });
+
+  it('resourceVersion "N" with a limit and no match — Exact, as Kubernetes', async () => {
+    const { cache } = seeded();
+    const result = await cache.list({ resourceVersion: '11', limit: 2 });
+    expect(result.resourceVersion).toBe('11');
+    expect(names(result.items)).toEqual(['a/w', 'a/x']);
+    expect(result.continue).toBeDefined();
+  });
+
+  it('predicate — uses the label index, same answer as a scan', async () => {
+    const { cache } = seeded();
+    const byIndex = await cache.list({ predicate: new SelectionPredicate(parseLabelSelector('app=web')) });
+    expect(byIndex.plan).toEqual({ kind: 'index', index: 'label:app', values: ['web'], estimate: 2 });
+    expect(names(byIndex.items)).toEqual(['a/w', 'b/y']);
+    const scan = await cache.list({ predicate: new SelectionPredicate(parseLabelSelector('app!=db')) });
+    expect(scan.plan.kind).toBe('scan');
+    expect(names(scan.items)).toEqual(['a/w', 'b/y']);
+    const byNamespace = await cache.list({ predicate: new SelectionPredicate(undefined, parseFieldSelector('metadata.namespace=b', podFields)) });
+    expect(byNamespace.plan).toMatchObject({ kind: 'index', index: 'namespace' });
+    expect(names(byNamespace.items)).toEqual(['b/y']);
+  });
+
+  it('prefix — a namespace is a key range', async () => {
+    const { cache } = seeded();
+    expect(names((await cache.list({ prefix: '/pods/b/' })).items)).toEqual(['b/y']);
+    await expect(cache.list({ prefix: '/nodes/' })).rejects.toThrow(
+      new StatusError('BadRequest', 'invalid prefix "/nodes/": not under the pods prefix "/pods/"'),
+    );
+  });
+
+  it('items — the same CachingObject instance as the watch events', async () => {
+    const { cache } = seeded();
+    const watcher = await cache.watch({ resourceVersion: '10' });
+    const first = watcher.tryNext();
+    const listed = await cache.list({ resourceVersion: '11', resourceVersionMatch: 'Exact' });
+    expect(first?.object).toBe(listed.items[0]);
+    expect(cache.get('/pods/a/w')).toBe(listed.items[0]);
+  });
+
+  it('bad parameters → BadRequest with Kubernetes’ messages', async () => {
+    const { cache } = seeded();
+    const cases: [Parameters<typeof cache.list>[0], string][] = [
+      [{ resourceVersion: 'abc' }, 'invalid resource version: strconv.ParseUint: parsing "abc": invalid syntax'],
+      [{ resourceVersion: '-1' }, 'invalid resource version: strconv.ParseUint: parsing "-1": invalid syntax'],
+      [{ resourceVersionMatch: 'Exact' }, 'resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided'],
+      [{ resourceVersion: '0', resourceVersionMatch: 'Exact' }, 'resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"'],
+      [{ resourceVersion: '1', resourceVersionMatch: 'Newest' }, 'resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""'],
+      [{ limit: -1 }, 'limit: Invalid value: -1: must be a non-negative integer'],
+    ];
+    for (const [options, message] of cases) {
+      await expect(cache.list(options)).rejects.toThrow(new StatusError('BadRequest', message));
+      await expect(cache.list(options)).rejects.toMatchObject({ reason: 'BadRequest', code: 400 });
+    }
+  });
+});
