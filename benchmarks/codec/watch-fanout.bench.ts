@@ -206,7 +206,7 @@ export const watchFanoutSuite: Suite = {
   name: 'codec/watch-fanout',
   title: 'watch fan-out',
   measures:
-    'One MODIFIED event of a ~3.5 KB pod delivered to W in-memory watchers, each with its own sink. Every sample uses a new object version ' +
+    'One MODIFIED event of a ~3.9 KB pod delivered to W in-memory watchers, each with its own sink. Every sample uses a new object version ' +
     '(a fresh `CachingObject` over one of 64 distinct frozen pods), so ours pays one encode and one framing plus W splices, never a bare cache hit. ' +
     'Naive encodes the event once per watcher; the floor encodes once and pushes the same bytes onto W plain arrays.',
 
