@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from './clock.js';
+import { RuleIndex } from './internal/rule-index.js';
 import { fail, fraction, positiveNumber } from './internal/validate.js';
 import { type AttributeMatch, type AttributePredicate, compileMatch, isReadOnlyVerb, type RequestAttributes } from './request-attributes.js';
 import { CongestionRetryAfter, type RetryAfterPolicy } from './retry-after.js';
@@ -92,7 +93,6 @@ export type LimitDecision = LimitAllowed | LimitRejected;
 interface CompiledRule {
   readonly level: string;
   readonly name: string;
-  readonly test: AttributePredicate;
   readonly bucket: TokenBucket;
   readonly tokens: number;
 }
@@ -107,18 +107,23 @@ const EXEMPT: LimitAllowed = Object.freeze({ allowed: true, exempt: true });
  * rejection at level 3 takes nothing at levels 1–2. Exempt requests skip the
  * levels; priority classes decide how deep into each bucket a request may go.
  *
- * Costs: one clock read per decision; rule matching is linear in the rules of
- * each level up to the first match; an admitted decision allocates nothing
- * (it returns a shared frozen object); a rejection allocates its decision.
+ * Costs: one clock read per decision; rules are indexed per level (exact
+ * values in a Map, prefix globs by prefix), so finding a level's first matching
+ * rule costs a few Map lookups however many rules it has — only rules whose
+ * patterns are all inner globs (`*-controller`), or that match on `groups` or
+ * `isLongRunning` alone, are tried one by one. An admitted decision allocates
+ * nothing but the prefix slices of the lookup (it returns a shared frozen
+ * object); a rejection allocates its decision.
  */
 export class MultiLevelLimiter {
   readonly #clock: Clock;
   readonly #retryAfter: RetryAfterPolicy;
   readonly #readOnly: CompiledRule | undefined;
   readonly #mutating: CompiledRule | undefined;
-  readonly #levels: readonly (readonly CompiledRule[])[];
+  readonly #levels: readonly RuleIndex<CompiledRule>[];
+  readonly #rules: readonly CompiledRule[];
   readonly #exempt: AttributePredicate | undefined;
-  readonly #priorities: readonly { readonly test: AttributePredicate; readonly reserve: number }[];
+  readonly #priorities: RuleIndex<number>;
   readonly #reserve: number;
   // Scratch for the all-or-nothing take: rules that passed their check.
   readonly #passed: CompiledRule[] = [];
@@ -129,25 +134,25 @@ export class MultiLevelLimiter {
     this.#retryAfter = options.retryAfter ?? new CongestionRetryAfter({ clock: this.#clock });
     const bucket = (limit: TokenBucket | BucketLimit): TokenBucket =>
       limit instanceof TokenBucket ? limit : new TokenBucket({ ratePerSecond: limit.ratePerSecond, burst: limit.burst, clock: this.#clock });
-    const always = (): boolean => true;
-    this.#readOnly = options.readOnly === undefined ? undefined : { level: 'global', name: 'read-only', test: always, bucket: bucket(options.readOnly), tokens: 1 };
-    this.#mutating = options.mutating === undefined ? undefined : { level: 'global', name: 'mutating', test: always, bucket: bucket(options.mutating), tokens: 1 };
+    this.#readOnly = options.readOnly === undefined ? undefined : { level: 'global', name: 'read-only', bucket: bucket(options.readOnly), tokens: 1 };
+    this.#mutating = options.mutating === undefined ? undefined : { level: 'global', name: 'mutating', bucket: bucket(options.mutating), tokens: 1 };
+    const rules: CompiledRule[] = [];
     this.#levels = (options.levels ?? []).map((level) => {
       if (typeof level?.name !== 'string') fail('levels[].name', 'a string', level?.name);
-      return level.rules.map((rule): CompiledRule => {
-        if (typeof rule?.name !== 'string') fail('rules[].name', 'a string', rule?.name);
-        return {
-          level: level.name,
-          name: rule.name,
-          test: compileMatch(rule.match),
-          bucket: bucket(rule.limit),
-          tokens: positiveNumber('tokens', rule.tokens ?? 1),
-        };
-      });
+      return new RuleIndex(
+        level.rules.map((rule) => {
+          if (typeof rule?.name !== 'string') fail('rules[].name', 'a string', rule?.name);
+          const compiled: CompiledRule = { level: level.name, name: rule.name, bucket: bucket(rule.limit), tokens: positiveNumber('tokens', rule.tokens ?? 1) };
+          rules.push(compiled);
+          return { match: rule.match, value: compiled };
+        }),
+      );
     });
+    this.#rules = rules;
     this.#exempt = options.exempt === undefined ? undefined : compileMatch(options.exempt);
-    this.#priorities = (options.priorities ?? []).map((priority) => ({ test: compileMatch(priority.match), reserve: fraction('reserve', priority.reserve) }));
-    this.#reserve = fraction('reserve', options.reserve ?? (this.#priorities.length > 0 ? 0.1 : 0));
+    const priorities = options.priorities ?? [];
+    this.#priorities = new RuleIndex(priorities.map((priority) => ({ match: priority.match, value: fraction('reserve', priority.reserve) })));
+    this.#reserve = fraction('reserve', options.reserve ?? (priorities.length > 0 ? 0.1 : 0));
   }
 
   /** The clock of this limiter: read it once per request and pass `now` to every decision. */
@@ -158,7 +163,7 @@ export class MultiLevelLimiter {
   /** The buckets by `level/rule` name, for metrics (do not take from them). */
   buckets(): Map<string, TokenBucket> {
     const map = new Map<string, TokenBucket>();
-    for (const rule of [this.#readOnly, this.#mutating, ...this.#levels.flat()]) {
+    for (const rule of [this.#readOnly, this.#mutating, ...this.#rules]) {
       if (rule !== undefined) map.set(`${rule.level}/${rule.name}`, rule.bucket);
     }
     return map;
@@ -171,13 +176,7 @@ export class MultiLevelLimiter {
    */
   decide(attributes: RequestAttributes, now: number = this.#clock.now()): LimitDecision {
     if (this.#exempt !== undefined && this.#exempt(attributes)) return EXEMPT;
-    let reserve = this.#reserve;
-    for (const priority of this.#priorities) {
-      if (priority.test(attributes)) {
-        reserve = priority.reserve;
-        break;
-      }
-    }
+    const reserve = this.#priorities.size === 0 ? this.#reserve : (this.#priorities.find(attributes) ?? this.#reserve);
     const passed = this.#passed;
     passed.length = 0;
     const global = isReadOnlyVerb(attributes.verb) ? this.#readOnly : this.#mutating;
@@ -185,13 +184,11 @@ export class MultiLevelLimiter {
       if (!global.bucket.canTake(1, reserve * global.bucket.burst, now)) return this.#reject(global, now);
       passed.push(global);
     }
-    for (const rules of this.#levels) {
-      for (const rule of rules) {
-        if (!rule.test(attributes)) continue;
-        if (!rule.bucket.canTake(rule.tokens, reserve * rule.bucket.burst, now)) return this.#reject(rule, now);
-        passed.push(rule);
-        break;
-      }
+    for (const level of this.#levels) {
+      const rule = level.find(attributes);
+      if (rule === undefined) continue;
+      if (!rule.bucket.canTake(rule.tokens, reserve * rule.bucket.burst, now)) return this.#reject(rule, now);
+      passed.push(rule);
     }
     // Every check passed, and nothing ran in between: take for real.
     for (const rule of passed) rule.bucket.consume(rule.tokens, now);
