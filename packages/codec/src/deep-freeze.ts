@@ -26,7 +26,7 @@ export const MAX_OBJECT_DEPTH = 1000;
 export function deepFreeze<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   if (canonicalRoots.has(value)) return value;
-  const result = freezeValue(value, 0);
+  const result = freezeTree(value);
   if (result.canonical) canonicalRoots.add(result.value as object);
   return result.value as T;
 }
@@ -39,27 +39,25 @@ export function isCanonicalFrozen(value: object): boolean {
   return canonicalRoots.has(value);
 }
 
-interface Frozen {
-  readonly value: unknown;
-  readonly canonical: boolean;
+// Whether everything frozen since the walk began is canonical. A module-level
+// flag instead of a result object per value: the walk allocates nothing but
+// the mappings it must rebuild (deepFreeze is on every store write).
+let walkIsCanonical = true;
+
+function freezeTree(value: unknown): { value: unknown; canonical: boolean } {
+  walkIsCanonical = true;
+  const frozen = freezeValue(value, 0);
+  return { value: frozen, canonical: walkIsCanonical };
 }
 
-function freezeValue(value: unknown, depth: number): Frozen {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-    case 'undefined':
-      return { value, canonical: true };
-    case 'number':
-      return { value, canonical: true };
-    case 'object':
-      break;
-    default:
-      // functions, symbols and bigints: JSON treats them specially; let the sorting path decide.
-      return { value, canonical: false };
+function freezeValue(value: unknown, depth: number): unknown {
+  if (typeof value !== 'object') {
+    // functions, symbols and bigints: JSON treats them specially; let the sorting path decide.
+    if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') walkIsCanonical = false;
+    return value;
   }
-  if (value === null) return { value, canonical: true };
-  if (canonicalRoots.has(value)) return { value, canonical: true };
+  if (value === null) return value;
+  if (Object.isFrozen(value) && canonicalRoots.has(value)) return value;
   if (depth >= MAX_OBJECT_DEPTH) {
     throw new TypeError(`Expected \`object\` to be acyclic and at most ${MAX_OBJECT_DEPTH} levels deep, got deeper nesting (object)`);
   }
@@ -68,67 +66,84 @@ function freezeValue(value: unknown, depth: number): Frozen {
   if (proto !== Object.prototype && proto !== null) {
     // Dates, typed arrays, class instances: not JSON data. Freeze what can be frozen, never canonical.
     if (!ArrayBuffer.isView(value)) Object.freeze(value);
-    return { value, canonical: false };
+    walkIsCanonical = false;
+    return value;
   }
-  return freezeRecord(value as Record<string, unknown>, depth);
+  if (depth !== 1) return freezeRecord(value as Record<string, unknown>, depth);
+  // Top-level fields are remembered when canonical: an update usually spreads the old
+  // frozen object and replaces one of them, and the untouched ones are then free.
+  // Deeper levels are not: one WeakSet entry per nested object costs more than the walk it saves.
+  const outer = walkIsCanonical;
+  walkIsCanonical = true;
+  const frozen = freezeRecord(value as Record<string, unknown>, depth);
+  if (walkIsCanonical) canonicalRoots.add(frozen);
+  walkIsCanonical &&= outer;
+  return frozen;
 }
 
-function freezeArray(array: unknown[], depth: number): Frozen {
-  let canonical = true;
+function freezeArray(array: unknown[], depth: number): readonly unknown[] {
   let copy: unknown[] | undefined;
   for (let i = 0; i < array.length; i++) {
     const item = array[i];
     const frozen = freezeValue(item, depth + 1);
-    canonical &&= frozen.canonical;
-    if (frozen.value !== item && copy === undefined) copy = array.slice(0, i);
-    if (copy !== undefined) copy.push(frozen.value);
+    if (copy !== undefined) copy.push(frozen);
+    else if (frozen !== item) {
+      copy = array.slice(0, i);
+      copy.push(frozen);
+    }
   }
-  const result = copy ?? array;
-  Object.freeze(result);
-  return { value: result, canonical };
+  return Object.freeze(copy ?? array);
 }
 
-function freezeRecord(record: Record<string, unknown>, depth: number): Frozen {
+function freezeRecord(record: Record<string, unknown>, depth: number): object {
   const keys = Object.keys(record);
-  let canonical = true;
   let sorted = true;
-  let changed = false;
-  const values = new Array<unknown>(keys.length);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    if (i > 0 && keys[i - 1]! > key) sorted = false;
-    const item = record[key];
-    const frozen = freezeValue(item, depth + 1);
-    canonical &&= frozen.canonical;
-    if (frozen.value !== item) changed = true;
-    values[i] = frozen.value;
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      sorted = false;
+      break;
+    }
   }
-  if (sorted && !changed) return remember({ value: Object.freeze(record), canonical }, depth);
-  const order = keys.map((_, i) => i);
-  if (!sorted) order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
-  // fromEntries defines own properties, so a "__proto__" key stays data, never a prototype.
-  const rebuilt: Record<string, unknown> = Object.fromEntries(order.map((i) => [keys[i]!, values[i]]));
-  if (!sorted) {
-    // JavaScript lists integer-like keys first, whatever the insertion order.
+  if (sorted) {
+    // Freeze in place unless a value had to be rebuilt; then rebuild this mapping too.
+    let rebuilt: Record<string, unknown> | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const item = record[key];
+      const frozen = freezeValue(item, depth + 1);
+      if (rebuilt !== undefined) define(rebuilt, key, frozen);
+      else if (frozen !== item) {
+        rebuilt = {};
+        for (let j = 0; j < i; j++) define(rebuilt, keys[j]!, record[keys[j]!]);
+        define(rebuilt, key, frozen);
+      }
+    }
+    return Object.freeze(rebuilt ?? record);
+  }
+  keys.sort();
+  const rebuilt: Record<string, unknown> = {};
+  let integerLike = false;
+  for (const key of keys) {
+    const first = key.charCodeAt(0);
+    if (first >= 0x30 && first <= 0x39) integerLike = true;
+    define(rebuilt, key, freezeValue(record[key], depth + 1));
+  }
+  if (integerLike) {
+    // JavaScript lists integer-like keys first, whatever the insertion order: such a mapping
+    // cannot be in sorted order, and JSON.stringify of it would not be either.
     const actual = Object.keys(rebuilt);
     for (let i = 1; i < actual.length; i++) {
       if (actual[i - 1]! > actual[i]!) {
-        canonical = false;
+        walkIsCanonical = false;
         break;
       }
     }
   }
-  return remember({ value: Object.freeze(rebuilt), canonical }, depth);
+  return Object.freeze(rebuilt);
 }
 
-/**
- * Records canonical top-level fields (`metadata`, `spec`, `status`) too: an
- * update usually spreads the old frozen object and replaces one of them, and
- * the untouched ones are then free to freeze again. Deeper levels are not
- * recorded: one WeakSet entry per nested object would cost more memory than
- * the walk it saves.
- */
-function remember(result: Frozen, depth: number): Frozen {
-  if (depth === 1 && result.canonical) canonicalRoots.add(result.value as object);
-  return result;
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  // A plain assignment to "__proto__" would set the prototype instead of a data property.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
