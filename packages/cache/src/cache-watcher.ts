@@ -15,8 +15,14 @@
  * pile up is terminated (the iteration throws Gone 410, naming the revision
  * to resume from); one whose cursor the ring evicted fails with Expired 410.
  * Neither costs the cache or the other watchers anything: the cache never
- * waits for a watcher. The per-event work is `notify()`, which the Cacher
- * (issue 5) may replace with a fan-out by index.
+ * waits for a watcher. The per-event work is `notify()`.
+ *
+ * Routed mode (a {@link WatchFanout} on the cache, i.e. the {@link Cacher}):
+ * the cursor only replays the history up to the fan-out's position at
+ * registration; later changes arrive through `offer()` into a bounded queue
+ * of shared event references, so a watcher never scans events routed to
+ * others. The fan-out decides what to do with a full queue (wait within a
+ * time budget, then terminate).
  *
  * States:
  *
@@ -73,7 +79,16 @@ export interface CacheWatcherInit {
   readonly allowBookmarks: boolean;
   /** The most events the consumer may leave unread. */
   readonly queueLimit: number;
+  /**
+   * Routed mode: the sequence number of the first change the fan-out will
+   * `offer()`; the cursor replays the history up to it (and at least up to
+   * `cursor`), later changes come from the queue. Unset: the cache notifies.
+   */
+  readonly liveSeq?: number;
 }
+
+/** What {@link CacheWatcher.offer} did with a change. */
+export type OfferResult = 'skipped' | 'queued' | 'full';
 
 interface Waiter {
   resolve(result: IteratorResult<CachingWatchEvent>): void;
@@ -103,6 +118,12 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
   /** Events appended since the watch started that this watcher will deliver and has not yet. */
   #pending = 0;
   #bookmarkRequested = false;
+  readonly #routed: boolean;
+  /** Routed mode: the delivered events not yet read, and their revisions (a queue with a moving head). */
+  #queue: CachingWatchEvent[] = [];
+  #queueRevisions: number[] = [];
+  #queueHead = 0;
+  #spaceWaiters: (() => void)[] = [];
   #waiters: Waiter[] = [];
   #failure: StatusError | undefined;
   #done = false;
@@ -119,7 +140,57 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
     this.#initialRevision = init.revision;
     this.#lastRevision = init.revision;
     this.#cursor = init.cursor;
-    this.#firstLiveSeq = source.history.endSeq;
+    this.#routed = init.liveSeq !== undefined;
+    this.#firstLiveSeq = init.liveSeq === undefined ? source.history.endSeq : Math.max(init.cursor, init.liveSeq);
+  }
+
+  /** @internal the selection (for routing). */
+  get predicate(): SelectionPredicate {
+    return this.#predicate;
+  }
+
+  /** @internal the key prefix (for routing). */
+  get prefix(): string {
+    return this.#prefix;
+  }
+
+  /** The queue bound: in routed mode the capacity of the queue, else the most unread events tolerated. */
+  get queueLimit(): number {
+    return this.#queueLimit;
+  }
+
+  /** Routed mode: events delivered and not yet read (0 otherwise). */
+  get queueLength(): number {
+    return this.#queue.length - this.#queueHead;
+  }
+
+  /** Whether the watch failed or ended: nothing more will be queued. */
+  get isStopped(): boolean {
+    return this.#done || this.#failure !== undefined;
+  }
+
+  /**
+   * @internal routed mode: the fan-out hands over change `seq`. Filters it
+   * (prefix, selector transitions) and queues the shared wire event without
+   * waiting: `'full'` when the queue is at its limit (nothing queued; offer
+   * again later). O(1) plus a predicate check.
+   */
+  offer(event: HistoryEvent, seq: number): OfferResult {
+    if (this.#done || this.#failure !== undefined || seq < this.#firstLiveSeq) return 'skipped';
+    if (!event.key.startsWith(this.#prefix)) return 'skipped';
+    const delivered = watchEventFor(event, this.#predicate);
+    if (delivered === undefined) return 'skipped';
+    if (this.#queue.length - this.#queueHead >= this.#queueLimit) return 'full';
+    this.#queue.push(delivered);
+    this.#queueRevisions.push(event.revision);
+    if (this.#waiters.length > 0) this.#wake();
+    return 'queued';
+  }
+
+  /** @internal resolves once the queue has room (or the watch stopped); at once if it has. */
+  onSpace(): Promise<void> {
+    if (this.isStopped || this.queueLength < this.#queueLimit) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#spaceWaiters.push(resolve));
   }
 
   /** The revision of the last change this watcher has read: resume a new watch from it. */
@@ -155,6 +226,7 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
     if (this.#done || this.#failure !== undefined) return;
     this.#failure = error;
     this.#initial = undefined;
+    this.#releaseQueue();
     this.#source.detach(this);
     this.#wake();
   }
@@ -222,7 +294,8 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
       return { done: false, value: this.#source.bookmark(this.#initialRevision, true) };
     }
     const history = this.#source.history;
-    while (this.#cursor < history.endSeq) {
+    const replayEnd = this.#routed ? this.#firstLiveSeq : history.endSeq;
+    while (this.#cursor < replayEnd) {
       if (this.#cursor < history.startSeq) {
         // The ring moved past us (capacity, relist): the changes we still needed are gone.
         this.#failure = tooOldResourceVersion(this.#lastRevision, history.historyStart);
@@ -236,6 +309,23 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
       if (delivered === undefined) continue;
       if (seq >= this.#firstLiveSeq && this.#pending > 0) this.#pending--;
       return { done: false, value: delivered };
+    }
+    if (this.#queueHead < this.#queue.length) {
+      const head = this.#queueHead++;
+      const value = this.#queue[head]!;
+      this.#lastRevision = this.#queueRevisions[head]!;
+      if (this.#queueHead === this.#queue.length) {
+        this.#queue.length = 0;
+        this.#queueRevisions.length = 0;
+        this.#queueHead = 0;
+      } else if (this.#queueHead >= 1024 && this.#queueHead * 2 >= this.#queue.length) {
+        // Compact now and then so the arrays stay bounded by the limit.
+        this.#queue = this.#queue.slice(this.#queueHead);
+        this.#queueRevisions = this.#queueRevisions.slice(this.#queueHead);
+        this.#queueHead = 0;
+      }
+      if (this.#spaceWaiters.length > 0) for (const resolve of this.#spaceWaiters.splice(0)) resolve();
+      return { done: false, value };
     }
     if (this.#bookmarkRequested) {
       this.#bookmarkRequested = false;
@@ -251,7 +341,16 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
   #finish(): void {
     this.#done = true;
     this.#initial = undefined;
+    this.#releaseQueue();
     this.#source.detach(this);
+  }
+
+  /** Drops the queued events (memory goes back at once) and releases a waiting fan-out. */
+  #releaseQueue(): void {
+    this.#queue = [];
+    this.#queueRevisions = [];
+    this.#queueHead = 0;
+    if (this.#spaceWaiters.length > 0) for (const resolve of this.#spaceWaiters.splice(0)) resolve();
   }
 
   /** Hands a ready result to the waiting read, if any. */

@@ -25,7 +25,17 @@ export type { SelectableFieldsDefinition, SelectableFieldsRegistryOptions } from
 export { SelectionPredicate } from './selection-predicate.js';
 export type { ObjectAttributes } from './selection-predicate.js';
 export { CacheWatcher, watchEventFor } from './cache-watcher.js';
-export type { CacheWatcherInit, WatcherSource } from './cache-watcher.js';
+export type { CacheWatcherInit, OfferResult, WatcherSource } from './cache-watcher.js';
+export { Cacher } from './cacher.js';
+export type { CacherListRequest, CacherOptions, CacherQueueSizes, CacherStats, CacherWatchRequest } from './cacher.js';
+export { CacherDispatcher } from './cacher-dispatcher.js';
+export type { CacherDispatcherOptions, WatchTrigger } from './cacher-dispatcher.js';
+export { writeWatchResponse } from './cacher-http.js';
+export type { WatchResponseOptions, WatchResponseResult } from './cacher-http.js';
+export { CacherMetrics, Histogram, LabeledCounter, LabeledGauge } from './cacher-metrics.js';
+export { TimeBudget } from './cacher-time-budget.js';
+export type { TimeBudgetOptions } from './cacher-time-budget.js';
+export type { WatchFanout } from './watch-fanout.js';
 export { CONTINUE_TOKEN_VERSION, decodeContinueToken, encodeContinueToken } from './continue-token.js';
 export type { ContinueToken } from './continue-token.js';
 export { customIndex, fieldIndex, Indexer, labelIndex, namespaceIndex } from './indexer.js';

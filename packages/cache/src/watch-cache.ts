@@ -45,6 +45,7 @@ import { type SelectableFields, SelectableFieldsRegistry } from './selectable-fi
 import { SelectionPredicate } from './selection-predicate.js';
 import { type CapacityOptions, growCapacity, resolveCapacityOptions, type ResolvedCapacityOptions, shrinkCapacity } from './watch-cache-capacity.js';
 import { type ChangeType, EventHistory, HistoryEvent } from './watch-cache-history.js';
+import type { WatchFanout } from './watch-fanout.js';
 
 /** Where a watch cache learns the store's current revision, for consistent reads; the {@link Reflector} provides it. */
 export interface RevisionSource {
@@ -125,6 +126,12 @@ export interface WatchCacheOptions {
   readonly objectKind?: { readonly apiVersion: string; readonly kind: string };
   /** Called after each capacity change of the history. */
   readonly onResize?: (resize: CapacityResize) => void;
+  /**
+   * A dispatcher that takes over live delivery (routing, bounded queues, slow
+   * watcher handling): watchers then run in routed mode. The {@link Cacher}
+   * sets this; @default none — the cache notifies every watcher of every change.
+   */
+  readonly fanout?: WatchFanout;
 }
 
 /** Options of {@link WatchCache.list}, as the Kubernetes list parameters. */
@@ -175,6 +182,8 @@ export interface CacheWatchOptions {
   readonly prefix?: string;
   /** Closes the watch when aborted; aborts a wait for the cache to catch up. */
   readonly signal?: AbortSignal;
+  /** This watcher's queue bound; @default the cache's `watcherQueueLimit` */
+  readonly queueLimit?: number;
 }
 
 interface RevisionWaiter {
@@ -247,6 +256,8 @@ export class WatchCache {
   #bookmarkTimer: Timer | undefined;
   #objectKind: { readonly apiVersion: string; readonly kind: string } | undefined;
   #bookmark: CachingWatchEvent | undefined;
+  #endBookmark: CachingWatchEvent | undefined;
+  readonly #fanout: WatchFanout | undefined;
   #grows = 0;
   #shrinks = 0;
   readonly #watcherSource: WatcherSource;
@@ -283,6 +294,7 @@ export class WatchCache {
     checkDuration('bookmarkIntervalMs', this.#bookmarkIntervalMs);
     this.#onResize = options.onResize;
     this.#objectKind = options.objectKind;
+    this.#fanout = options.fanout;
     this.#history = new EventHistory(this.#capacity.initial);
     this.#readyPromise = new Promise<void>((resolve) => {
       this.#resolveReady = resolve;
@@ -293,10 +305,14 @@ export class WatchCache {
         return self.#history;
       },
       get revision(): number {
-        return self.#revision;
+        // While the fan-out holds undelivered changes, progress stops at the last one it started.
+        const fanout = self.#fanout;
+        return fanout !== undefined && fanout.nextSeq !== undefined ? Math.min(fanout.startedRevision, self.#revision) : self.#revision;
       },
       bookmark: (revision, initialEventsEnd) => this.#bookmarkEvent(revision, initialEventsEnd),
-      detach: (watcher) => this.#watchers.delete(watcher),
+      detach: (watcher) => {
+        if (this.#watchers.delete(watcher)) this.#fanout?.detach(watcher);
+      },
     };
   }
 
@@ -422,7 +438,8 @@ export class WatchCache {
     this.#resizeBeforeAppend(now);
     this.#history.push(change);
     this.#revision = revision;
-    for (const watcher of this.#watchers) watcher.notify(change);
+    if (this.#fanout !== undefined) this.#fanout.dispatch(change, this.#history.endSeq - 1);
+    else for (const watcher of this.#watchers) watcher.notify(change);
     this.#releaseWaiters();
   }
 
@@ -516,7 +533,16 @@ export class WatchCache {
     }
     this.#checkReady();
     let watcher: CacheWatcher;
-    const common = { predicate, prefix, allowBookmarks: options.allowWatchBookmarks === true, queueLimit: this.#queueLimit };
+    const queueLimit = options.queueLimit ?? this.#queueLimit;
+    checkInteger('queueLimit', queueLimit, 1);
+    const fanout = this.#fanout;
+    const common = {
+      predicate,
+      prefix,
+      allowBookmarks: options.allowWatchBookmarks === true,
+      queueLimit,
+      ...(fanout === undefined ? {} : { liveSeq: fanout.nextSeq ?? this.#history.endSeq }),
+    };
     if (wantsInitial) {
       watcher = new CacheWatcher(this.#watcherSource, {
         ...common,
@@ -538,6 +564,7 @@ export class WatchCache {
       });
     }
     this.#watchers.add(watcher);
+    fanout?.attach(watcher);
     const { signal } = options;
     if (signal !== undefined) {
       if (signal.aborted) watcher.close();
@@ -666,12 +693,13 @@ export class WatchCache {
   }
 
   #bookmarkEvent(revision: number, initialEventsEnd: boolean): CachingWatchEvent {
-    if (!initialEventsEnd && this.#bookmark !== undefined && this.#bookmark.object.getObject().metadata?.resourceVersion === String(revision)) {
-      return this.#bookmark;
-    }
+    // One shared event per revision and kind, so its bytes are framed once however many watchers get it.
+    const kept = initialEventsEnd ? this.#endBookmark : this.#bookmark;
+    if (kept !== undefined && kept.object.getObject().metadata?.resourceVersion === String(revision)) return kept;
     const kind = this.#objectKind ?? { apiVersion: 'v1', kind: 'Status' };
     const event = new WatchEvent('BOOKMARK', bookmarkObject(kind.apiVersion, kind.kind, String(revision), initialEventsEnd));
-    if (!initialEventsEnd) this.#bookmark = event;
+    if (initialEventsEnd) this.#endBookmark = event;
+    else this.#bookmark = event;
     return event;
   }
 
