@@ -107,6 +107,8 @@ export interface CacherStats extends WatchCacheStats {
   readonly unroutedWatchers: number;
   /** Changes waiting while the dispatcher waits on full queues. */
   readonly backlog: number;
+  /** Whether the dispatcher is waiting on full queues now. */
+  readonly isDispatcherWaiting: boolean;
   /** The time budget available now, in milliseconds. */
   readonly budgetMs: number;
 }
@@ -223,6 +225,7 @@ export class Cacher {
       routedWatchers: counts.routed,
       unroutedWatchers: counts.unrouted,
       backlog: this.#dispatcher.backlog,
+      isDispatcherWaiting: this.#dispatcher.isWaiting,
       budgetMs: this.#budget.available,
     };
   }
