@@ -62,19 +62,22 @@ export function planList(predicate: SelectionPredicate, indexer: Indexer, storeS
  * the cache in between (JavaScript guarantees one consistent version then).
  * The caller still applies the predicate.
  */
-export function* candidates(plan: ListPlan, store: OrderedStore, indexer: Indexer, prefix: string, fromKey?: string): IterableIterator<StoreEntry> {
+export function candidates(plan: ListPlan, store: OrderedStore, indexer: Indexer, prefix: string, fromKey?: string): IterableIterator<StoreEntry> {
   const start = fromKey !== undefined && fromKey > prefix ? fromKey : prefix;
-  if (plan.kind === 'scan') {
-    for (const entry of store.entries(start)) {
-      if (!entry.key.startsWith(prefix)) return;
-      yield entry;
-    }
-    return;
-  }
+  // A scan is the store's own range iterator, not wrapped in another generator (see OrderedStore.range).
+  return plan.kind === 'scan' ? store.range(start, prefixEnd(prefix)) : indexed(plan, store, indexer, prefix, start);
+}
+
+function* indexed(plan: ListPlan & { readonly kind: 'index' }, store: OrderedStore, indexer: Indexer, prefix: string, start: string): IterableIterator<StoreEntry> {
   for (const key of indexer.mergedKeys(plan.index, plan.values, start)) {
     // Keys under a prefix form one contiguous range of the order.
     if (!key.startsWith(prefix)) return;
     const entry = store.get(key);
     if (entry !== undefined) yield entry;
   }
+}
+
+/** The least string above every string that starts with `prefix` (non-empty): its last character, plus one. */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
