@@ -9,7 +9,7 @@ import { relistStormTable } from '../dist/internal/relist-storm-report.js';
 import { renderRelistStormSvg } from '../dist/internal/relist-storm-svg.js';
 
 const docs = new URL('../../../docs/', import.meta.url);
-const results = [simulateRelistStorm({ policy: 'fixed' }), simulateRelistStorm({ policy: 'dynamic' })];
+const results = [simulateRelistStorm({ policy: 'fixed' }), simulateRelistStorm({ policy: 'dynamic' }), simulateRelistStorm({ policy: 'dynamic-jitter' })];
 writeFileSync(new URL('flowcontrol-relist-storm.svg', docs), renderRelistStormSvg(results, 'Relist storm: 5 000 clients re-list after a restart, server capacity 200 requests/s'));
 
 const guide = new URL('flowcontrol.md', docs);

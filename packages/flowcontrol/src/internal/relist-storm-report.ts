@@ -16,7 +16,7 @@ export function relistStormTable(results: readonly RelistStormResult[]): string 
     '| --- | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const r of results) {
-    const name = r.policy === 'fixed' ? 'fixed `Retry-After: 1`' : 'dynamic (congestion bucket)';
+    const name = r.policy === 'fixed' ? 'fixed `Retry-After: 1`' : r.policy === 'dynamic' ? 'dynamic (congestion bucket)' : `dynamic + \`jitter: ${r.jitter}\``;
     rows.push(
       `| ${name} | ${r.rejected.toLocaleString('en-US')} | ${seconds(r.recoverySeconds)} | ${r.longestSecondsWithoutAdmission} s | ${percent(r.controlPlaneServedRatio)} | ${percent(r.capacityShare.controlPlane)} / ${percent(r.capacityShare.lists)} / ${percent(r.capacityShare.rejections)} |`,
     );

@@ -1,5 +1,5 @@
 // Renders the relist-storm results as a self-contained SVG (no plotting
-// dependency): one panel per policy, admitted and rejected requests per second
+// dependency): one panel per policy (fixed, dynamic, dynamic + jitter), admitted and rejected requests per second
 // on a log scale (rejections outnumber admissions 20:1 at the peak).
 
 import type { RelistStormResult } from './relist-storm.js';
@@ -35,7 +35,12 @@ export function renderRelistStormSvg(results: readonly RelistStormResult[], titl
     const y0 = MARGIN.top + panel * (PANEL_HEIGHT + GAP) + 14;
     const plotHeight = PANEL_HEIGHT - MARGIN.bottom;
     const y = (v: number): number => y0 + plotHeight - (Math.log10(1 + v) / Math.log10(1 + top)) * plotHeight;
-    const label = result.policy === 'fixed' ? 'fixed Retry-After: 1' : 'dynamic Retry-After (congestion bucket: 1, 2, 4, 8 s)';
+    const label =
+      result.policy === 'fixed'
+        ? 'fixed Retry-After: 1'
+        : result.policy === 'dynamic'
+          ? 'dynamic Retry-After (congestion bucket: 1, 2, 4, 8 s)'
+          : `dynamic Retry-After + jitter ${result.jitter} (s → ceil(s × [1, ${1 + result.jitter}]))`;
     const summary = `${result.rejected.toLocaleString('en-US')} rejected · all ${result.clients.toLocaleString('en-US')} clients served after ${fmt(result.recoverySeconds)}`;
     out.push(`<text x="${MARGIN.left}" y="${y0 - 6}" font-size="13" font-weight="600" fill="#111">${escape(label)}</text>`);
     out.push(`<text x="${WIDTH - MARGIN.right}" y="${y0 - 6}" text-anchor="end" fill="#444">${escape(summary)}</text>`);

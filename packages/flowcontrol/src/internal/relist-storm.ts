@@ -15,6 +15,10 @@
 //     `controlPlaneRatePerSecond`, belong to a priority class with no reserve
 //     (everyone else keeps 10 % of the bucket free for them), and are not retried:
 //     the next tick is their retry.
+//   - policy `dynamic-jitter` is the congestion policy with its `jitter` option:
+//     the server spreads the clients by telling them different Retry-Afters,
+//     upward only (Retry-After is a floor, and client-go sleeps exactly what it
+//     is told, so the spreading has to come from the server).
 
 import { FakeClock } from '../clock.js';
 import { MultiLevelLimiter } from '../multi-level-limiter.js';
@@ -22,10 +26,12 @@ import type { RequestAttributes } from '../request-attributes.js';
 import { CongestionRetryAfter, fixedRetryAfter, type RetryAfterPolicy } from '../retry-after.js';
 import { TokenBucket } from '../token-bucket.js';
 
-export type StormPolicy = 'fixed' | 'dynamic';
+export type StormPolicy = 'fixed' | 'dynamic' | 'dynamic-jitter';
 
 export interface RelistStormOptions {
   readonly policy: StormPolicy;
+  /** The congestion policy's `jitter` under `dynamic-jitter`. @default 0.5 */
+  readonly jitter?: number;
   readonly clients?: number;
   readonly capacityPerSecond?: number;
   readonly rejectionCost?: number;
@@ -38,6 +44,8 @@ export interface RelistStormOptions {
 
 export interface RelistStormResult {
   readonly policy: StormPolicy;
+  /** The jitter of the policy (0 for `fixed` and `dynamic`). */
+  readonly jitter: number;
   readonly clients: number;
   /** Client requests answered 429. */
   readonly rejected: number;
@@ -82,7 +90,15 @@ export function simulateRelistStorm(options: RelistStormOptions): RelistStormRes
 
   const clock = new FakeClock(0);
   const server = new TokenBucket({ ratePerSecond: capacity, burst: capacity, clock });
-  const policy: RetryAfterPolicy = options.policy === 'fixed' ? fixedRetryAfter(1) : new CongestionRetryAfter({ clock });
+  // Its own random stream, so the clients start at the same instants under every policy.
+  const jitterRandom = prng((options.seed ?? 1) + 1);
+  const jitter = options.policy === 'dynamic-jitter' ? (options.jitter ?? 0.5) : 0;
+  const policy: RetryAfterPolicy =
+    options.policy === 'fixed'
+      ? fixedRetryAfter(1)
+      : options.policy === 'dynamic'
+        ? new CongestionRetryAfter({ clock })
+        : new CongestionRetryAfter({ clock, jitter, random: jitterRandom });
   const limiter = new MultiLevelLimiter({
     clock,
     readOnly: server,
@@ -162,6 +178,7 @@ export function simulateRelistStorm(options: RelistStormOptions): RelistStormRes
   const spent = cpServed + listsServed + (rejectionsDuring + cpRejectedDuring) * rejectionCost;
   return {
     policy: options.policy,
+    jitter,
     clients,
     rejected: totalRejected,
     recoverySeconds: remaining === 0 ? lastServedAt / 1000 : Number.POSITIVE_INFINITY,
