@@ -21,7 +21,7 @@
 import { badRequest } from '@apiserver-kit/codec';
 import { type Clock, systemClock, type Timer } from '@apiserver-kit/storage';
 import type { CacheWatcher } from './cache-watcher.js';
-import { CacherDispatcher } from './cacher-dispatcher.js';
+import { CacherDispatcher, type WatchTrigger } from './cacher-dispatcher.js';
 import { CacherMetrics } from './cacher-metrics.js';
 import { TimeBudget } from './cacher-time-budget.js';
 import { FieldSelector, parseFieldSelector } from './field-selector.js';
@@ -228,6 +228,15 @@ export class Cacher {
       isDispatcherWaiting: this.#dispatcher.isWaiting,
       budgetMs: this.#budget.available,
     };
+  }
+
+  /**
+   * The trigger a watch with `predicate` under key `prefix` is routed by, or
+   * `undefined` when it is visited for every change (see
+   * {@link CacherDispatcher.triggerFor}). O(indexes).
+   */
+  triggerFor(predicate: SelectionPredicate, prefix: string = this.cache.prefix): WatchTrigger | undefined {
+    return this.#dispatcher.triggerFor(predicate, prefix);
   }
 
   /**
