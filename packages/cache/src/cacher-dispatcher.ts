@@ -224,11 +224,14 @@ export class CacherDispatcher implements WatchFanout {
         const blocked = this.#blocked;
         this.#blocked = [];
         this.#waiting = true;
-        void this.#waitFor(item, blocked).then(() => {
+        const resume = (): void => {
           this.#waiting = false;
           this.#done(item.event);
           this.#drain();
-        });
+        };
+        // The wait itself does not throw (offers and terminations are synchronous and total); should it,
+        // dispatch must still resume, or every watcher would stall behind it.
+        void this.#waitFor(item, blocked).then(resume, resume);
         return;
       }
       this.#done(item.event);
