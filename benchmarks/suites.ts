@@ -2,6 +2,9 @@
  * Every benchmark suite, in the order `bench` runs them. A package adds its
  * suites with one import and one entry here (see README.md).
  */
+import { cacherFanoutSuite } from './cache/fanout.bench.js';
+import { cacherRoutedFanoutSuite } from './cache/routed-fanout.bench.js';
+import { cacherWatchListStartSuite } from './cache/watch-list-start.bench.js';
 import { listSuite } from './codec/list.bench.js';
 import { oneObjectSuite } from './codec/one-object.bench.js';
 import { spliceSuite } from './codec/splice.bench.js';
@@ -22,6 +25,10 @@ export const SUITES: readonly Suite[] = [
   // storage
   storageWriteSuite,
   storageListSuite,
+  // cache (Cacher)
+  cacherFanoutSuite,
+  cacherRoutedFanoutSuite,
+  cacherWatchListStartSuite,
   // flowcontrol
   tryTakeSuite,
   multiLevelSuite,
