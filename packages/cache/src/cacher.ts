@@ -32,7 +32,7 @@ import type { ListerWatcher } from './lister-watcher.js';
 import { Reflector, type ReflectorOptions } from './reflector.js';
 import { type SelectableFields, SelectableFieldsRegistry } from './selectable-fields.js';
 import { SelectionPredicate } from './selection-predicate.js';
-import { type CacheListResult, WatchCache, type WatchCacheOptions, type WatchCacheStats } from './watch-cache.js';
+import { type CacheListOptions, type CacheListResult, WatchCache, type WatchCacheOptions, type WatchCacheStats } from './watch-cache.js';
 
 /** Queue sizes of watchers by selectivity (Kubernetes' 10 / 100 / 1000). */
 export interface CacherQueueSizes {
@@ -90,20 +90,29 @@ export interface CacherWatchRequest {
 
 /** A list request, as Kubernetes' list parameters (served from the cache). */
 export interface CacherListRequest {
+  /** As {@link CacheListOptions.resourceVersion}. */
   readonly resourceVersion?: string;
+  /** As {@link CacheListOptions.resourceVersionMatch}. */
   readonly resourceVersionMatch?: string;
+  /** At most this many items (0: no limit). */
   readonly limit?: number;
+  /** The continue token of the previous page. */
   readonly continue?: string;
+  /** Kubernetes label selector syntax, or a parsed selector. */
   readonly labelSelector?: string | LabelSelector;
+  /** Kubernetes field selector syntax, or a parsed selector. */
   readonly fieldSelector?: string | FieldSelector;
+  /** Only objects of this namespace. */
   readonly namespace?: string;
+  /** Aborts a wait for the cache to catch up. */
   readonly signal?: AbortSignal;
 }
 
 /** Observable state of a Cacher (a fresh object per read). */
 export interface CacherStats extends WatchCacheStats {
-  /** Watchers registered under a trigger value, and those visited for every change. */
+  /** Watchers registered under a trigger value (visited only for changes carrying it). */
   readonly routedWatchers: number;
+  /** Watchers visited for every change (no pinned trigger). */
   readonly unroutedWatchers: number;
   /** Changes waiting while the dispatcher waits on full queues. */
   readonly backlog: number;
