@@ -103,41 +103,60 @@ export class StoreSnapshot {
  * needs not be: JavaScript runs one write or one synchronous read at a time,
  * and a reader that must span awaits takes a {@link StoreSnapshot}.
  *
- * Costs: `get`, `set`, `delete` O(log n); `snapshot()` O(1); iteration O(1)
- * amortised per entry. Nothing ever sorts.
+ * Costs: `get` O(1); `set`, `delete` O(log n); `snapshot()` O(1); iteration
+ * O(1) amortised per entry. Nothing ever sorts. Memory: a tree entry and a
+ * `Map` entry per key.
  */
 export class OrderedStore {
   #tree: BTree<string, StoreEntry> = newKeyTree<StoreEntry>();
+  /**
+   * The same entries by key, for point reads. A list through an index reads
+   * every candidate by key: a tree lookup compares ~17 long keys that share
+   * their prefix (a cache miss each), a `Map` hashes once (the hash is cached
+   * in the string) and compares the same string instance — benchmarks
+   * cache/list-by-label: 1 000 of 100 k pods through a label index, 1.26 ms →
+   * 0.35 ms, for ~36 B more per object (cache/apply, heap per pod).
+   */
+  #byKey = new Map<string, StoreEntry>();
 
   /** How many objects the store holds. O(1). */
   get size(): number {
     return this.#tree.size;
   }
 
-  /** The entry under `key`. O(log n). */
+  /** The entry under `key`. O(1). */
   get(key: string): StoreEntry | undefined {
-    return this.#tree.get(key);
+    return this.#byKey.get(key);
   }
 
   /** Puts `entry` under its key and returns the entry it replaced. O(log n). */
   set(entry: StoreEntry): StoreEntry | undefined {
-    const previous = this.#tree.get(entry.key);
+    const previous = this.#byKey.get(entry.key);
     this.#tree.set(entry.key, entry, true);
+    this.#byKey.set(entry.key, entry);
     return previous;
   }
 
   /** Removes `key` and returns the entry it held. O(log n). */
   delete(key: string): StoreEntry | undefined {
-    const previous = this.#tree.get(key);
-    if (previous !== undefined) this.#tree.delete(key);
+    const previous = this.#byKey.get(key);
+    if (previous !== undefined) {
+      this.#tree.delete(key);
+      this.#byKey.delete(key);
+    }
     return previous;
   }
 
   /** Replaces the whole content (a relist). O(n log n) for n entries; old snapshots are unaffected. */
   replaceAll(entries: Iterable<StoreEntry>): void {
     const tree = newKeyTree<StoreEntry>();
-    for (const entry of entries) tree.set(entry.key, entry, true);
+    const byKey = new Map<string, StoreEntry>();
+    for (const entry of entries) {
+      tree.set(entry.key, entry, true);
+      byKey.set(entry.key, entry);
+    }
     this.#tree = tree;
+    this.#byKey = byKey;
   }
 
   /** The entries in ascending key order from `fromKey` (inclusive). Do not write while iterating: take a snapshot. */
