@@ -186,6 +186,15 @@ export interface CacheWatchOptions {
   readonly queueLimit?: number;
 }
 
+/** A consistent read: wait for the store's current revision, asked from the revision source. */
+const CONSISTENT = 'consistent';
+
+/** A validated LIST: the revision to reach first, then the synchronous read. */
+interface ListRequest {
+  readonly waitFor: number | typeof CONSISTENT | undefined;
+  readonly serve: () => CacheListResult;
+}
+
 interface RevisionWaiter {
   readonly revision: number;
   readonly resolve: () => void;
@@ -476,32 +485,57 @@ export class WatchCache {
    *   in time.
    */
   async list(options: CacheListOptions = {}): Promise<CacheListResult> {
+    const request = this.#listRequest(options);
+    if (request.waitFor === CONSISTENT) await this.#waitFor(await this.#consistentRevision(), options.signal);
+    else if (request.waitFor !== undefined) await this.#waitFor(request.waitFor, options.signal);
+    return request.serve();
+  }
+
+  /**
+   * The non-blocking partner of {@link list}: the same answer when it can be
+   * given now, `undefined` when `list` would wait — for a revision the cache
+   * has not reached yet, or for a consistent read (resourceVersion unset)
+   * while a revision source is set (the store's current revision is only
+   * known asynchronously; without a source, a consistent read is served at the
+   * cache's revision). Never waits and never asks the source: retry after
+   * {@link onReady} or on the next change, or call `list` to wait.
+   *
+   * @throws StatusError as {@link list}, except Timeout 504: ServiceUnavailable
+   *   503 before the initial list or once closed; BadRequest 400; Expired 410.
+   */
+  tryList(options: Omit<CacheListOptions, 'signal'> = {}): CacheListResult | undefined {
+    const request = this.#listRequest(options);
+    if (request.waitFor === CONSISTENT) {
+      if (this.#source !== undefined) return undefined;
+    } else if (request.waitFor !== undefined && request.waitFor > this.#revision) {
+      return undefined;
+    }
+    return request.serve();
+  }
+
+  /** Validates a LIST and says which revision it must wait for (none, a number, or the store's current one) before `serve()`. */
+  #listRequest(options: CacheListOptions): ListRequest {
     this.#checkReady();
     const predicate = options.predicate ?? SelectionPredicate.everything;
     const prefix = this.#checkPrefix(options.prefix);
-    let limit = checkLimit(options.limit);
+    const limit = checkLimit(options.limit);
     const rv = options.resourceVersion ?? '';
     const token = options.continue ?? '';
     const match = checkResourceVersionMatch(options.resourceVersionMatch, rv, token !== '');
     if (token !== '') {
       const decoded = decodeContinueToken(token, prefix);
       if (rv !== '' && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
-      if (decoded.revision < 0) return this.#listCurrent(predicate, prefix, limit, decoded.startKey, decoded.remainingCount);
-      await this.#waitFor(decoded.revision, options.signal);
-      return this.#listAt(decoded.revision, predicate, prefix, limit, decoded.startKey, decoded.remainingCount, true);
+      if (decoded.revision < 0) return { waitFor: undefined, serve: () => this.#listCurrent(predicate, prefix, limit, decoded.startKey, decoded.remainingCount) };
+      return { waitFor: decoded.revision, serve: () => this.#listAt(decoded.revision, predicate, prefix, limit, decoded.startKey, decoded.remainingCount, true) };
     }
-    if (rv === '') {
-      await this.#waitFor(await this.#consistentRevision(), options.signal);
-      return this.#listCurrent(predicate, prefix, limit, undefined, 0);
-    }
+    if (rv === '') return { waitFor: CONSISTENT, serve: () => this.#listCurrent(predicate, prefix, limit, undefined, 0) };
     const revision = parseResourceVersion(rv);
-    if (revision === 0) {
-      limit = 0;
-      return this.#listCurrent(predicate, prefix, limit, undefined, 0);
+    // resourceVersion "0": any cached state, and `limit` is ignored, as Kubernetes.
+    if (revision === 0) return { waitFor: undefined, serve: () => this.#listCurrent(predicate, prefix, 0, undefined, 0) };
+    if (match === 'Exact' || (match === undefined && limit > 0)) {
+      return { waitFor: revision, serve: () => this.#listAt(revision, predicate, prefix, limit, undefined, 0, false) };
     }
-    await this.#waitFor(revision, options.signal);
-    if (match === 'Exact' || (match === undefined && limit > 0)) return this.#listAt(revision, predicate, prefix, limit, undefined, 0, false);
-    return this.#listCurrent(predicate, prefix, limit, undefined, 0);
+    return { waitFor: revision, serve: () => this.#listCurrent(predicate, prefix, limit, undefined, 0) };
   }
 
   /**
