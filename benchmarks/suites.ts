@@ -2,9 +2,16 @@
  * Every benchmark suite, in the order `bench` runs them. A package adds its
  * suites with one import and one entry here (see README.md).
  */
+import { cacheApplySuite } from './cache/apply.bench.js';
 import { cacherFanoutSuite } from './cache/fanout.bench.js';
 import { cacherRoutedFanoutSuite } from './cache/routed-fanout.bench.js';
 import { cacherWatchListStartSuite } from './cache/watch-list-start.bench.js';
+import { cacheEmptySelectorSuite } from './cache/empty-selector.bench.js';
+import { cacheListAllSuite } from './cache/list-all.bench.js';
+import { cacheListByFieldSuite } from './cache/list-by-field.bench.js';
+import { cacheListByLabelSuite } from './cache/list-by-label.bench.js';
+import { cachePaginateSuite } from './cache/paginate.bench.js';
+import { cacheScaleSuite } from './cache/scale.bench.js';
 import { listSuite } from './codec/list.bench.js';
 import { oneObjectSuite } from './codec/one-object.bench.js';
 import { spliceSuite } from './codec/splice.bench.js';
@@ -25,7 +32,14 @@ export const SUITES: readonly Suite[] = [
   // storage
   storageWriteSuite,
   storageListSuite,
-  // cache (Cacher)
+  // cache
+  cacheListAllSuite,
+  cacheListByLabelSuite,
+  cacheListByFieldSuite,
+  cacheEmptySelectorSuite,
+  cacheApplySuite,
+  cachePaginateSuite,
+  cacheScaleSuite,
   cacherFanoutSuite,
   cacherRoutedFanoutSuite,
   cacherWatchListStartSuite,
