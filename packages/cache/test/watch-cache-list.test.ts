@@ -104,4 +104,13 @@ describe('WatchCache.list()', () => {
       await expect(cache.list(options)).rejects.toMatchObject({ reason: 'BadRequest', code: 400 });
     }
   });
+
+  it('resourceVersionMatch=Exact — undoes an update and a create made after the revision', async () => {
+    const { cache } = newCache();
+    cache.replace([pod({ ns: 'n1', name: 'p1', rv: 2 })], 10);
+    put(cache, { ns: 'n1', name: 'p1', rv: 11 });
+    put(cache, { ns: 'n1', name: 'p0', rv: 12 });
+    const result = await cache.list({ resourceVersion: '10', resourceVersionMatch: 'Exact' });
+    expect(result.items.map((item) => item.getObject().metadata?.resourceVersion)).toEqual(['2']);
+  });
 });
