@@ -6,6 +6,7 @@ import { cacheApplySuite } from './cache/apply.bench.js';
 import { cacherFanoutSuite } from './cache/fanout.bench.js';
 import { cacherRoutedFanoutSuite } from './cache/routed-fanout.bench.js';
 import { cacherWatchListStartSuite } from './cache/watch-list-start.bench.js';
+import { cacherWatchHttpSuite } from './cache/watch-http.bench.js';
 import { cacheEmptySelectorSuite } from './cache/empty-selector.bench.js';
 import { cacheListAllSuite } from './cache/list-all.bench.js';
 import { cacheListByFieldSuite } from './cache/list-by-field.bench.js';
@@ -43,6 +44,7 @@ export const SUITES: readonly Suite[] = [
   cacherFanoutSuite,
   cacherRoutedFanoutSuite,
   cacherWatchListStartSuite,
+  cacherWatchHttpSuite,
   // flowcontrol
   tryTakeSuite,
   multiLevelSuite,
