@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// The one test command: typecheck and build every project (tsc -b), run every
-// test with vitest, and end with a plain "N passed, N failed" line that CI reads.
+// The one test command: typecheck and build every project (tsc -b), make sure
+// the tools tests need are there (kubectl), run every test with vitest, and end
+// with a plain "N passed, N failed" line that CI reads.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureKubectl } from './ensure-kubectl.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -14,6 +16,8 @@ if (build.status !== 0) {
   console.log('build: 0 passed, 1 failed');
   process.exit(build.status ?? 1);
 }
+
+ensureKubectl();
 
 rmSync(results, { force: true });
 const run = spawnSync(
