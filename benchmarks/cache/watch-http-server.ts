@@ -13,7 +13,8 @@
  * storage watch, not one per connection: the peer pays only the per-connection
  * encoding, not a per-connection store watch).
  *
- * Prints one JSON line: a {@link ServerResult}. Bounded: the updates stop after
+ * Prints one JSON line: a {@link ServerResult}. `BENCH_WATCH_HTTP_TRACE=1` also
+ * prints memory once a second to stderr. Bounded: the updates stop after
  * `seconds`; the client then has a grace period to report, and both processes
  * exit by themselves.
  */
@@ -60,6 +61,8 @@ function keyOf(pod: KubeObject): string {
 interface Backend {
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
   readonly stop: () => Promise<void>;
+  /** Events queued and not yet written, all connections together (0 where the backend does not say). */
+  readonly backlog: () => number;
 }
 
 async function oursBackend(storage: MemoryStorage, revision: number): Promise<Backend> {
@@ -77,6 +80,7 @@ async function oursBackend(storage: MemoryStorage, revision: number): Promise<Ba
       );
     },
     stop: () => cacher.stop(),
+    backlog: () => 0,
   };
 }
 
@@ -112,6 +116,11 @@ function naiveBackend(storage: MemoryStorage, revision: number): Backend {
       watch.close();
       await pump;
     },
+    backlog: () => {
+      let n = 0;
+      for (const conn of connections) n += conn.backlog;
+      return n;
+    },
   };
 }
 
@@ -120,9 +129,18 @@ interface NaiveEvent {
   readonly object: KubeObject;
 }
 
+/**
+ * Diagnostics (`BENCH_WATCH_HTTP_TRACE=1`): prints updates, events written, memory and the naive
+ * backlog to stderr at most once a second; called from the hot loops as well as a timer, so it
+ * still reports when the event loop is starved.
+ */
+let traceHook: (() => void) | undefined;
+let naiveWritten = 0;
+
 class NaiveConnection {
   readonly #res: ServerResponse;
   #queue: NaiveEvent[] = [];
+  #head = 0;
   /** Wakes the loop waiting for events. */
   #wake: (() => void) | undefined;
   /** Wakes the loop waiting for `'drain'` (only `close()` does, besides the drain). */
@@ -138,6 +156,10 @@ class NaiveConnection {
     this.#wake?.();
   }
 
+  get backlog(): number {
+    return this.#queue.length - this.#head;
+  }
+
   close(): void {
     this.#closed = true;
     this.#wake?.();
@@ -146,20 +168,22 @@ class NaiveConnection {
 
   async run(): Promise<void> {
     const res = this.#res;
-    let head = 0;
     while (!this.#closed) {
-      if (head === this.#queue.length) {
+      if (this.#head === this.#queue.length) {
         this.#queue = [];
-        head = 0;
+        this.#head = 0;
         await new Promise<void>((resolve) => (this.#wake = resolve));
         this.#wake = undefined;
         continue;
       }
       res.cork();
-      for (let n = 0; n < 128 && head < this.#queue.length; n++) res.write(`${JSON.stringify(this.#queue[head++])}\n`);
+      const n0 = Math.min(128, this.#queue.length - this.#head);
+      for (let n = 0; n < 128 && this.#head < this.#queue.length; n++) res.write(`${JSON.stringify(this.#queue[this.#head++])}\n`);
       res.uncork();
+      naiveWritten += n0;
+      traceHook?.();
       // The socket's own buffer, not res.write()'s result: through a chunked ServerResponse that
-      // result did not hold the strings back (the first version ran out of heap at 4 GB).
+      // result did not hold the strings back.
       const socket = res.socket;
       if (socket !== null && socket.writableLength >= socket.writableHighWaterMark) {
         await new Promise<void>((resolve) => {
@@ -207,6 +231,23 @@ async function main(mode: WatchHttpMode, load: WatchHttpLoad): Promise<ServerRes
     sampledRss = Math.max(sampledRss, process.memoryUsage.rss());
   };
   const rssTimer = setInterval(sampleRss, 20);
+  const traceStart = performance.now();
+  let traceAt = traceStart;
+  let traceUpdates = 0;
+  traceHook =
+    process.env['BENCH_WATCH_HTTP_TRACE'] === undefined
+      ? undefined
+      : (): void => {
+          const now = performance.now();
+          if (now - traceAt < 1000) return;
+          traceAt = now;
+          const m = process.memoryUsage();
+          const mib = (n: number): string => (n / 2 ** 20).toFixed(0);
+          console.error(
+            `trace ${mode} t=${((now - traceStart) / 1000).toFixed(1)}s updates=${traceUpdates} written=${naiveWritten} rss=${mib(m.rss)} heapUsed=${mib(m.heapUsed)} external=${mib(m.external)} arrayBuffers=${mib(m.arrayBuffers)} backlog=${backend.backlog()}`,
+          );
+        };
+  const trace = traceHook === undefined ? undefined : setInterval(traceHook, 1000);
 
   const updates = Math.max(1, Math.round(load.rate * load.seconds));
   const clientScript = join(dirname(fileURLToPath(import.meta.url)), 'watch-http-client.js');
@@ -241,7 +282,11 @@ async function main(mode: WatchHttpMode, load: WatchHttpLoad): Promise<ServerRes
   for (let seq = 1; seq <= updates; seq++) {
     const due = t0 + (seq - 1) * intervalMs;
     const wait = due - performance.now();
+    // Behind schedule, still yield to the event loop (as an update arriving from a real store would):
+    // without it the updates, the storage watch and the connections' writes chain on promises alone,
+    // timers and I/O never run, and the after-write ticks retain every string written (4 GB in 70 s).
     if (wait > 1) await sleep(wait);
+    else await new Promise<void>((resolve) => setImmediate(resolve));
     const key = keys[(seq - 1) % keys.length]!;
     await storage.guaranteedUpdate(key, (current) => {
       const meta = current!.metadata!;
@@ -251,6 +296,8 @@ async function main(mode: WatchHttpMode, load: WatchHttpLoad): Promise<ServerRes
       };
     });
     lastUpdateAt = performance.now();
+    traceUpdates = seq;
+    traceHook?.();
     windowUpdates++;
     if (lastUpdateAt >= windowEnd) {
       const now = process.cpuUsage();
@@ -267,6 +314,7 @@ async function main(mode: WatchHttpMode, load: WatchHttpLoad): Promise<ServerRes
   const phaseMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   clearInterval(rssTimer);
+  if (trace !== undefined) clearInterval(trace);
   sampleRss();
   const maxRssAfter = process.resourceUsage().maxRSS * 1024;
   const peakRss = maxRssAfter > maxRssBefore ? maxRssAfter : sampledRss;
