@@ -78,6 +78,6 @@ function* indexed(plan: ListPlan & { readonly kind: 'index' }, store: OrderedSto
 }
 
 /** The least string above every string that starts with `prefix` (non-empty): its last character, plus one. */
-function prefixEnd(prefix: string): string {
+export function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }

@@ -38,7 +38,7 @@ import { CacheWatcher, type WatcherSource } from './cache-watcher.js';
 import { decodeContinueToken, encodeContinueToken } from './continue-token.js';
 import { type IndexDefinition, Indexer, namespaceIndex } from './indexer.js';
 import { checkDuration, checkInteger, received } from './internal/arguments.js';
-import { candidates, type ListPlan, planList, SCAN } from './list-planner.js';
+import { candidates, type ListPlan, planList, prefixEnd, SCAN } from './list-planner.js';
 import { OrderedStore, StoreEntry, type StoreSnapshot } from './ordered-store.js';
 import { checkLimit, checkResourceVersionMatch, parseResourceVersion } from './resource-version.js';
 import { type SelectableFields, SelectableFieldsRegistry } from './selectable-fields.js';
@@ -642,7 +642,10 @@ export class WatchCache {
 
   #listCurrent(predicate: SelectionPredicate, prefix: string, limit: number, startKey: string | undefined, remainingCount: number): CacheListResult {
     const plan = planList(predicate, this.#indexer, this.#store.size);
-    const page = collect(candidates(plan, this.#store, this.#indexer, prefix, startKey), predicate, limit);
+    const page =
+      plan.kind === 'scan'
+        ? collectScan(this.#store, startKey !== undefined && startKey > prefix ? startKey : prefix, prefixEnd(prefix), predicate, limit)
+        : collect(candidates(plan, this.#store, this.#indexer, prefix, startKey), predicate, limit);
     const total = startKey === undefined ? this.#store.size : remainingCount;
     const result = this.#result(page, this.#revision, predicate, prefix, total, plan);
     if (result.continue !== undefined) this.#keepSnapshot(this.#store.snapshot(this.#revision));
@@ -866,6 +869,25 @@ function collect(entries: Iterator<StoreEntry> & Iterable<StoreEntry>, predicate
     lastKey = entry.key;
   }
   return { items, more: false, lastKey };
+}
+
+/** {@link collect} over a key range of the store, eagerly: the scan plan's fast path (no generator per entry). */
+function collectScan(store: OrderedStore, fromKey: string, toKey: string, predicate: SelectionPredicate, limit: number): Page {
+  const items: CachingObject[] = [];
+  let lastKey: string | undefined;
+  let more = false;
+  const everything = predicate.isEverything;
+  store.scan(fromKey, toKey, (entry) => {
+    if (!everything && !predicate.matches(entry)) return true;
+    if (limit > 0 && items.length === limit) {
+      more = true;
+      return false;
+    }
+    items.push(entry.object);
+    lastKey = entry.key;
+    return true;
+  });
+  return { items, more, lastKey };
 }
 
 /** The entries of an ordered iteration while their keys stay under `prefix`. */
