@@ -66,46 +66,38 @@ export interface CacherOptions extends Omit<WatchCacheOptions, 'fanout' | 'bookm
   readonly metrics?: CacherMetrics;
 }
 
-/** A watch request, as Kubernetes' watch parameters. */
-export interface CacherWatchRequest {
-  /** Unset: consistent start; `"0"`: any cached state; `"N"`: the changes after N (Expired 410 when older than the history). */
+/** What a watch and a list request share: revision, selectors and scope, as Kubernetes' parameters. */
+export interface CacherRequestScope {
+  /** Watch: unset = consistent start, `"0"` = any cached state, `"N"` = the changes after N (Expired 410 when older than the history). List: as {@link CacheListOptions.resourceVersion}. */
   readonly resourceVersion?: string;
-  /** Only with `sendInitialEvents`, and then `NotOlderThan`. */
+  /** Watch: only with `sendInitialEvents`, and then `NotOlderThan`. List: as {@link CacheListOptions.resourceVersionMatch}. */
   readonly resourceVersionMatch?: string;
-  /** Stream the state as ADDED events in key order, then a BOOKMARK annotated `k8s.io/initial-events-end`; needs `allowWatchBookmarks`. */
-  readonly sendInitialEvents?: boolean;
-  /** Send BOOKMARK events (progress every `bookmarkIntervalMs`, and 2 s before the deadline). */
-  readonly allowWatchBookmarks?: boolean;
   /** Kubernetes label selector syntax, or a parsed selector. */
   readonly labelSelector?: string | LabelSelector;
   /** Kubernetes field selector syntax (fields of the resource), or a parsed selector. */
   readonly fieldSelector?: string | FieldSelector;
-  /** End the watch (cleanly, no error) after this many seconds; 0 or unset: no deadline. */
-  readonly timeoutSeconds?: number;
   /** Only objects of this namespace. */
   readonly namespace?: string;
-  /** Closes the watch when aborted (the client went away). */
+  /** Watch: closes it when aborted (the client went away). List: aborts a wait for the cache to catch up. */
   readonly signal?: AbortSignal;
 }
 
+/** A watch request, as Kubernetes' watch parameters. */
+export interface CacherWatchRequest extends CacherRequestScope {
+  /** Stream the state as ADDED events in key order, then a BOOKMARK annotated `k8s.io/initial-events-end`; needs `allowWatchBookmarks`. */
+  readonly sendInitialEvents?: boolean;
+  /** Send BOOKMARK events (progress every `bookmarkIntervalMs`, and 2 s before the deadline). */
+  readonly allowWatchBookmarks?: boolean;
+  /** End the watch (cleanly, no error) after this many seconds; 0 or unset: no deadline. */
+  readonly timeoutSeconds?: number;
+}
+
 /** A list request, as Kubernetes' list parameters (served from the cache). */
-export interface CacherListRequest {
-  /** As {@link CacheListOptions.resourceVersion}. */
-  readonly resourceVersion?: string;
-  /** As {@link CacheListOptions.resourceVersionMatch}. */
-  readonly resourceVersionMatch?: string;
+export interface CacherListRequest extends CacherRequestScope {
   /** At most this many items (0: no limit). */
   readonly limit?: number;
   /** The continue token of the previous page. */
   readonly continue?: string;
-  /** Kubernetes label selector syntax, or a parsed selector. */
-  readonly labelSelector?: string | LabelSelector;
-  /** Kubernetes field selector syntax, or a parsed selector. */
-  readonly fieldSelector?: string | FieldSelector;
-  /** Only objects of this namespace. */
-  readonly namespace?: string;
-  /** Aborts a wait for the cache to catch up. */
-  readonly signal?: AbortSignal;
 }
 
 /** Observable state of a Cacher (a fresh object per read). */

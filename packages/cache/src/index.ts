@@ -27,7 +27,7 @@ export type { ObjectAttributes } from './selection-predicate.js';
 export { CacheWatcher, watchEventFor } from './cache-watcher.js';
 export type { CacheWatcherInit, OfferResult, WatcherSource } from './cache-watcher.js';
 export { Cacher } from './cacher.js';
-export type { CacherListRequest, CacherOptions, CacherQueueSizes, CacherStats, CacherWatchRequest } from './cacher.js';
+export type { CacherListRequest, CacherOptions, CacherQueueSizes, CacherRequestScope, CacherStats, CacherWatchRequest } from './cacher.js';
 export { CacherDispatcher } from './cacher-dispatcher.js';
 export type { CacherDispatcherOptions, WatchTrigger } from './cacher-dispatcher.js';
 export { writeWatchResponse } from './cacher-http.js';
