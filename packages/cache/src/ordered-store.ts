@@ -12,7 +12,7 @@
  */
 import { type CachingObject, CachingWatchEvent } from '@apiserver-kit/codec';
 import type { FieldSet } from './field-selector.js';
-import { type BTree, newKeyTree } from './internal/btree.js';
+import { type BTree, forEachFrom, newKeyTree } from './internal/btree.js';
 import type { LabelSet } from './label-requirement.js';
 
 /**
@@ -205,11 +205,7 @@ function scanRange(tree: BTree<string, StoreEntry>, fromKey: string, toKey: stri
   if (!(fromKey < toKey)) return;
   const last = tree.nextLowerPair(toKey)?.[1];
   if (last === undefined || last.key < fromKey) return;
-  const pair: (string | StoreEntry)[] = [];
-  for (const found of tree.entries(fromKey, pair)) {
-    const entry = found[1];
-    if (!visit(entry) || entry === last) return;
-  }
+  forEachFrom(tree, fromKey, (entry) => visit(entry) && entry !== last);
 }
 
 function* rangeValues(tree: BTree<string, StoreEntry>, fromKey: string, toKey: string): IterableIterator<StoreEntry> {

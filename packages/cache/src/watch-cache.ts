@@ -35,7 +35,7 @@ import {
 } from '@apiserver-kit/codec';
 import { type Clock, systemClock, type Timer } from '@apiserver-kit/storage';
 import { CacheWatcher, type WatcherSource } from './cache-watcher.js';
-import { decodeContinueToken, encodeContinueToken } from './continue-token.js';
+import { IssuedContinueTokens } from './continue-token.js';
 import { type IndexDefinition, Indexer, namespaceIndex } from './indexer.js';
 import { checkDuration, checkInteger, received } from './internal/arguments.js';
 import { candidates, type ListPlan, planList, prefixEnd, SCAN } from './list-planner.js';
@@ -254,6 +254,7 @@ export class WatchCache {
   readonly #history: EventHistory;
   readonly #watchers = new Set<CacheWatcher>();
   readonly #snapshots = new Map<number, KeptSnapshot>();
+  readonly #tokens = new IssuedContinueTokens();
   #waiters: RevisionWaiter[] = [];
   #revision = 0;
   #ready = false;
@@ -523,7 +524,7 @@ export class WatchCache {
     const token = options.continue ?? '';
     const match = checkResourceVersionMatch(options.resourceVersionMatch, rv, token !== '');
     if (token !== '') {
-      const decoded = decodeContinueToken(token, prefix);
+      const decoded = this.#tokens.decode(token, prefix);
       if (rv !== '' && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
       if (decoded.revision < 0) return { waitFor: undefined, serve: () => this.#listCurrent(predicate, prefix, limit, decoded.startKey, decoded.remainingCount) };
       return { waitFor: decoded.revision, serve: () => this.#listAt(decoded.revision, predicate, prefix, limit, decoded.startKey, decoded.remainingCount, true) };
@@ -648,7 +649,12 @@ export class WatchCache {
         : collect(candidates(plan, this.#store, this.#indexer, prefix, startKey), predicate, limit);
     const total = startKey === undefined ? this.#store.size : remainingCount;
     const result = this.#result(page, this.#revision, predicate, prefix, total, plan);
-    if (result.continue !== undefined) this.#keepSnapshot(this.#store.snapshot(this.#revision));
+    if (result.continue !== undefined) {
+      // The next pages read this revision: keep it (once; later pages only renew it).
+      const kept = this.#snapshots.get(this.#revision);
+      if (kept === undefined) this.#keepSnapshot(this.#store.snapshot(this.#revision));
+      else kept.expiresAt = this.#clock.now() + this.#snapshotTtlMs;
+    }
     return result;
   }
 
@@ -670,7 +676,7 @@ export class WatchCache {
     return {
       items: page.items,
       resourceVersion: String(revision),
-      continue: encodeContinueToken(page.lastKey!, prefix, revision, remaining),
+      continue: this.#tokens.encode(page.lastKey!, prefix, revision, remaining),
       ...(counted && remaining > 0 ? { remainingItemCount: remaining } : {}),
       plan,
     };

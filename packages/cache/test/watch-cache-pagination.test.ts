@@ -93,6 +93,12 @@ describe('WatchCache.list() — pagination', () => {
       [token({ v: 'meta.k8s.io/v1', rv: 0, start: 'a' }), 'invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)'],
       [token({ v: 'meta.k8s.io/v1', rv: 5, start: '' }), 'invalid continue token: continue key is not valid: encoded start key empty (version meta.k8s.io/v1)'],
       [token({ v: 'meta.k8s.io/v1', rv: 5, start: '../secrets/x' }), 'invalid continue token: continue key is not valid: ../secrets/x'],
+      [token({ v: 'meta.k8s.io/v1', rv: 5, start: 'default//a' }), 'invalid continue token: continue key is not valid: default//a'],
+      [token({ v: 'meta.k8s.io/v1', rv: 5, start: 'default/./a' }), 'invalid continue token: continue key is not valid: default/./a'],
+      [token({ v: 'meta.k8s.io/v1', rv: 5, start: 'default/a/' }), 'invalid continue token: continue key is not valid: default/a/'],
+      [token({ v: 'meta.k8s.io/v1', rv: 5, start: 'default/.' }), 'invalid continue token: continue key is not valid: default/.'],
+      [token({ v: 'meta.k8s.io/v1', rv: 5, start: 'default/..' }), 'invalid continue token: continue key is not valid: default/..'],
+      [Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]).toString('base64url'), 'invalid continue token: continue key is not valid: malformed JSON'],
     ];
     for (const [value, message] of cases) {
       await expect(cache.list({ continue: value })).rejects.toThrow(new StatusError('BadRequest', message));

@@ -1,0 +1,56 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeContinueToken, encodeContinueToken, StatusError } from '../src/index.js';
+import { IssuedContinueTokens } from '../src/continue-token.js';
+
+/** What decoding `text` gives: the token, or the error's message. */
+function outcome(decode: () => unknown): unknown {
+  try {
+    return decode();
+  } catch (error) {
+    if (!(error instanceof StatusError)) throw error;
+    return `${error.reason}: ${error.message}`;
+  }
+}
+
+describe('continue tokens', () => {
+  it('encode writes the bytes JSON.stringify of the token object would, fields in Kubernetes’ order', () => {
+    const text = encodeContinueToken('/pods/ns/a"b\\c', '/pods/', 12, 34);
+    expect(Buffer.from(text, 'base64url').toString('utf8')).toBe(JSON.stringify({ v: 'meta.k8s.io/v1', rv: 12, start: 'ns/a"b\\c\u0000', rc: 34 }));
+    expect(Buffer.from(encodeContinueToken('/pods/a', '/pods/', 3), 'base64url').toString('utf8')).toBe('{"v":"meta.k8s.io/v1","rv":3,"start":"a\\u0000"}');
+  });
+
+  it('decode accepts non-ASCII keys (strict UTF-8) as well as ASCII ones', () => {
+    const text = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: 5, start: 'ns/ä€😀' })).toString('base64url');
+    expect(decodeContinueToken(text, '/cm/')).toEqual({ revision: 5, startKey: '/cm/ns/ä€😀', remainingCount: 0 });
+  });
+
+  it('IssuedContinueTokens answers exactly as decodeContinueToken for any key, prefix and revision (property)', () => {
+    const segment = fc.constantFrom('a', 'b', '', '.', '..', 'ä', 'x y', '"', '\\');
+    fc.assert(
+      fc.property(
+        fc.constantFrom('/pods/', '/pods', '/pods/default/', '/'),
+        fc.array(segment, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: -2, max: 1_000_000 }),
+        fc.integer({ min: -1, max: 1_000 }),
+        fc.constantFrom('/pods/', '/pods', '/other/'),
+        (prefix, segments, revision, remaining, decodePrefix) => {
+          const lastKey = prefix + segments.join('/');
+          if (lastKey.length === prefix.length) return;
+          const issued = new IssuedContinueTokens(4);
+          const text = issued.encode(lastKey, prefix, revision, remaining);
+          expect(text).toBe(encodeContinueToken(lastKey, prefix, revision, remaining));
+          expect(outcome(() => issued.decode(text, decodePrefix))).toEqual(outcome(() => decodeContinueToken(text, decodePrefix)));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('IssuedContinueTokens decodes every token, remembered or not (capacity 2, three issued), and rejects foreign garbage', () => {
+    const issued = new IssuedContinueTokens(2);
+    const texts = ['a', 'b', 'c'].map((name, i) => issued.encode(`/pods/ns/${name}`, '/pods/', 10 + i));
+    expect(texts.map((text) => issued.decode(text, '/pods/').startKey)).toEqual(['/pods/ns/a\u0000', '/pods/ns/b\u0000', '/pods/ns/c\u0000']);
+    expect(() => issued.decode('%%', '/pods/')).toThrow(StatusError);
+  });
+});
