@@ -12,7 +12,7 @@
  */
 import { type CachingObject, CachingWatchEvent } from '@apiserver-kit/codec';
 import type { FieldSet } from './field-selector.js';
-import { type BTree, forEachFrom, newKeyTree } from './internal/btree.js';
+import { type BTree, forEachInRange, newKeyTree } from './internal/btree.js';
 import type { LabelSet } from './label-requirement.js';
 
 /**
@@ -186,7 +186,7 @@ export class OrderedStore {
    * cache/list-all). Do not write from `visit`.
    */
   scan(fromKey: string, toKey: string, visit: (entry: StoreEntry) => boolean): void {
-    scanRange(this.#tree, fromKey, toKey, visit);
+    forEachInRange(this.#tree, fromKey, toKey, visit);
   }
 
   /** An O(1) copy-on-write snapshot labelled with `revision`. */
@@ -199,13 +199,6 @@ function* values(tree: BTree<string, StoreEntry>, fromKey: string | undefined): 
   // One reused pair array: no allocation per entry.
   const pair: (string | StoreEntry)[] = [];
   for (const [, entry] of tree.entries(fromKey, pair)) yield entry;
-}
-
-function scanRange(tree: BTree<string, StoreEntry>, fromKey: string, toKey: string, visit: (entry: StoreEntry) => boolean): void {
-  if (!(fromKey < toKey)) return;
-  const last = tree.nextLowerPair(toKey)?.[1];
-  if (last === undefined || last.key < fromKey) return;
-  forEachFrom(tree, fromKey, (entry) => visit(entry) && entry !== last);
 }
 
 function* rangeValues(tree: BTree<string, StoreEntry>, fromKey: string, toKey: string): IterableIterator<StoreEntry> {
