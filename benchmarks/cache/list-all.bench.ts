@@ -154,7 +154,7 @@ export const cacheListAllSuite: Suite = {
       notes: [
         `At ${size}: ${formatRatio(ours.medianNs / copy.medianNs)} the cost of \`Array.from(map.values())\`, which copies the hash table's value pointers without reading one object; ` +
           'a list must read each entry (the B+ tree holds one `StoreEntry` per key) to return its shared `CachingObject`, in key order.',
-        'Ours needs no sort: the B+ tree is in key order, and a scan stops at the range\'s last entry by identity, reading no key string per entry.',
+        'Ours needs no sort: the B+ tree is in key order; a scan walks the leaves\' arrays, reading one key per leaf for the range\'s end and none per entry, into an array sized up front.',
       ],
     };
   },
