@@ -107,20 +107,29 @@ function goType(value: unknown): string {
 
 /**
  * Whether Go's `path.Clean` leaves `key` (starting with `/`) unchanged: no
- * empty, `.` or `..` segment and no trailing slash. Substring tests, no split:
- * a paginated walk decodes a token per page.
+ * empty, `.` or `..` segment and no trailing slash. One pass over the
+ * characters, no split: every page of a walk checks its next token.
  */
 function isCleanPath(key: string): boolean {
   if (key === '/') return true;
-  return (
-    !key.endsWith('/') &&
-    !key.endsWith('/.') &&
-    !key.endsWith('/..') &&
-    !key.includes('//') &&
-    !key.includes('/./') &&
-    !key.includes('/../')
-  );
+  const n = key.length;
+  for (let i = 0; i < n; i++) {
+    if (key.charCodeAt(i) !== SLASH) continue;
+    // A segment starts at i + 1: it must not be empty, "." or "..".
+    const a = i + 1 < n ? key.charCodeAt(i + 1) : -1;
+    if (a === -1 || a === SLASH) return false;
+    if (a !== DOT) continue;
+    const b = i + 2 < n ? key.charCodeAt(i + 2) : -1;
+    if (b === -1 || b === SLASH) return false;
+    if (b !== DOT) continue;
+    const c = i + 3 < n ? key.charCodeAt(i + 3) : -1;
+    if (c === -1 || c === SLASH) return false;
+  }
+  return true;
 }
+
+const SLASH = 0x2f;
+const DOT = 0x2e;
 
 /** Whether every byte is ASCII: then latin1 decodes it as UTF-8 would, without the validating decoder. */
 function isAscii(bytes: Uint8Array): boolean {
@@ -150,31 +159,58 @@ function decodeRawBase64Url(text: string): Buffer {
  * then a `Map` lookup instead of base64, UTF-8 and JSON decoding (a third of
  * a page's fixed cost; benchmarks cache/paginate). The answer is the one
  * {@link decodeContinueToken} gives for the same string and prefix, so a miss
- * (an old, foreign or forged token) only costs the decode.
+ * (an old, foreign or forged token) only costs the decode. Each token may
+ * carry a `resume` value (the watch cache keeps where the page's scan stopped).
  */
-export class IssuedContinueTokens {
+export class IssuedContinueTokens<R = never> {
   readonly #capacity: number;
-  readonly #issued = new Map<string, { readonly prefix: string; readonly token: ContinueToken }>();
+  // Two generations instead of evicting one by one: no delete and no
+  // iterator per page. A token is remembered for `capacity` to 2×`capacity` issues.
+  #current = new Map<string, IssuedToken<R>>();
+  #previous = new Map<string, IssuedToken<R>>();
 
-  /** @param capacity how many tokens to remember (the oldest goes first): about one per client walking a list at once. */
+  /** @param capacity how many tokens at least to remember: about one per client walking a list at once. */
   constructor(capacity = 256) {
     this.#capacity = capacity;
   }
 
-  /** {@link encodeContinueToken}, remembering the token. */
-  encode(lastKey: string, prefix: string, revision: number, remainingCount = 0): string {
+  /** {@link encodeContinueToken}, remembering the token (and `resume`). */
+  encode(lastKey: string, prefix: string, revision: number, remainingCount = 0, resume?: R): string {
     const text = encodeContinueToken(lastKey, prefix, revision, remainingCount);
-    // Remember only what decoding would accept, with the key decoding would give.
-    const startKey = startKeyOf(`${lastKey.slice(prefix.length)}\u0000`, prefix);
-    if (this.#capacity === 0 || startKey === undefined || revision === 0 || !Number.isSafeInteger(revision)) return text;
-    if (this.#issued.size >= this.#capacity) this.#issued.delete(this.#issued.keys().next().value!);
-    this.#issued.set(text, { prefix, token: { revision, startKey, remainingCount: remainingCount > 0 ? remainingCount : 0 } });
+    if (this.#capacity === 0) return text;
+    if (this.#current.size >= this.#capacity) {
+      this.#previous = this.#current;
+      this.#current = new Map();
+    }
+    this.#current.set(text, { prefix, lastKey, revision, remainingCount, resume });
     return text;
   }
 
   /** {@link decodeContinueToken}, from memory when this issued `text` for `prefix`. */
   decode(text: string, prefix: string): ContinueToken {
-    const issued = this.#issued.get(text);
-    return issued !== undefined && issued.prefix === prefix ? issued.token : decodeContinueToken(text, prefix);
+    return this.lookup(text, prefix).token;
   }
+
+  /** {@link decode}, with the `resume` value the token was issued with, when it was issued here for `prefix`. */
+  lookup(text: string, prefix: string): { readonly token: ContinueToken; readonly resume: R | undefined } {
+    const issued = this.#current.get(text) ?? this.#previous.get(text);
+    if (issued === undefined || issued.prefix !== prefix || issued.revision === 0 || !Number.isSafeInteger(issued.revision)) {
+      return { token: decodeContinueToken(text, prefix), resume: undefined };
+    }
+    // What decoding the text would give (anything it would refuse is decoded, to refuse it the same way).
+    // Kept once computed: the same string instance then compares without being flattened again.
+    const startKey = (issued.startKey ??= startKeyOf(`${issued.lastKey.slice(prefix.length)}\u0000`, prefix) ?? null);
+    if (startKey === null) return { token: decodeContinueToken(text, prefix), resume: undefined };
+    return { token: { revision: issued.revision, startKey, remainingCount: issued.remainingCount > 0 ? issued.remainingCount : 0 }, resume: issued.resume };
+  }
+}
+
+interface IssuedToken<R> {
+  readonly prefix: string;
+  readonly lastKey: string;
+  readonly revision: number;
+  readonly remainingCount: number;
+  readonly resume: R | undefined;
+  /** The decoded start key once asked for; null when decoding refuses it. */
+  startKey?: string | null;
 }

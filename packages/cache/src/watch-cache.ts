@@ -35,11 +35,11 @@ import {
 } from '@apiserver-kit/codec';
 import { type Clock, systemClock, type Timer } from '@apiserver-kit/storage';
 import { CacheWatcher, type WatcherSource } from './cache-watcher.js';
-import { IssuedContinueTokens } from './continue-token.js';
+import { type ContinueToken, IssuedContinueTokens } from './continue-token.js';
 import { type IndexDefinition, Indexer, namespaceIndex } from './indexer.js';
 import { checkDuration, checkInteger, received } from './internal/arguments.js';
 import { candidates, type ListPlan, planList, prefixEnd, SCAN } from './list-planner.js';
-import { OrderedStore, StoreEntry, type StoreSnapshot } from './ordered-store.js';
+import { OrderedStore, type ScanPosition, StoreEntry, type StoreSnapshot } from './ordered-store.js';
 import { checkLimit, checkResourceVersionMatch, parseResourceVersion } from './resource-version.js';
 import { type SelectableFields, SelectableFieldsRegistry } from './selectable-fields.js';
 import { SelectionPredicate } from './selection-predicate.js';
@@ -254,7 +254,8 @@ export class WatchCache {
   readonly #history: EventHistory;
   readonly #watchers = new Set<CacheWatcher>();
   readonly #snapshots = new Map<number, KeptSnapshot>();
-  readonly #tokens = new IssuedContinueTokens();
+  /** Issued continue tokens, with where each page's scan stopped (the next page resumes there if nothing changed). */
+  readonly #tokens = new IssuedContinueTokens<ScanPosition>();
   #waiters: RevisionWaiter[] = [];
   #revision = 0;
   #ready = false;
@@ -485,12 +486,27 @@ export class WatchCache {
    *   kept snapshot); Timeout 504 when the cache does not reach the revision
    *   in time.
    */
-  async list(options: CacheListOptions = {}): Promise<CacheListResult> {
-    const request = this.#listRequest(options);
-    if (request.waitFor === CONSISTENT) await this.#waitFor(await this.#consistentRevision(), options.signal);
-    else if (request.waitFor !== undefined) await this.#waitFor(request.waitFor, options.signal);
-    return request.serve();
+  list(options: CacheListOptions = {}): Promise<CacheListResult> {
+    // Not an async function: a LIST that need not wait (every page of a walk
+    // after the first) is served now, without an async frame or awaits.
+    try {
+      const request = this.#listRequest(options);
+      if (request.waitFor === CONSISTENT) {
+        if (this.#source !== undefined) return this.#consistentRevision().then((revision) => this.#serveAfter(revision, request, options.signal));
+      } else if (request.waitFor !== undefined && request.waitFor > this.#revision) {
+        return this.#serveAfter(request.waitFor, request, options.signal);
+      }
+      return Promise.resolve(request.serve());
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
+
+  /** Serves `request` once the cache reaches `revision` (the wait starts now). */
+  #serveAfter(revision: number, request: ListRequest, signal: AbortSignal | undefined): Promise<CacheListResult> {
+    return this.#waitFor(revision, signal).then(() => request.serve());
+  }
+
 
   /**
    * The non-blocking partner of {@link list}: the same answer when it can be
@@ -524,19 +540,20 @@ export class WatchCache {
     const token = options.continue ?? '';
     const match = checkResourceVersionMatch(options.resourceVersionMatch, rv, token !== '');
     if (token !== '') {
-      const decoded = this.#tokens.decode(token, prefix);
+      const { token: decoded, resume } = this.#tokens.lookup(token, prefix);
       if (rv !== '' && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
-      if (decoded.revision < 0) return { waitFor: undefined, serve: () => this.#listCurrent(predicate, prefix, limit, decoded.startKey, decoded.remainingCount) };
-      return { waitFor: decoded.revision, serve: () => this.#listAt(decoded.revision, predicate, prefix, limit, decoded.startKey, decoded.remainingCount, true) };
+      const from: PageStart = { revision: decoded.revision, startKey: decoded.startKey, remainingCount: decoded.remainingCount, resume };
+      if (decoded.revision < 0) return { waitFor: undefined, serve: () => this.#listCurrent(predicate, prefix, limit, from) };
+      return { waitFor: decoded.revision, serve: () => this.#listAt(decoded.revision, predicate, prefix, limit, from) };
     }
-    if (rv === '') return { waitFor: CONSISTENT, serve: () => this.#listCurrent(predicate, prefix, limit, undefined, 0) };
+    if (rv === '') return { waitFor: CONSISTENT, serve: () => this.#listCurrent(predicate, prefix, limit, undefined) };
     const revision = parseResourceVersion(rv);
     // resourceVersion "0": any cached state, and `limit` is ignored, as Kubernetes.
-    if (revision === 0) return { waitFor: undefined, serve: () => this.#listCurrent(predicate, prefix, 0, undefined, 0) };
+    if (revision === 0) return { waitFor: undefined, serve: () => this.#listCurrent(predicate, prefix, 0, undefined) };
     if (match === 'Exact' || (match === undefined && limit > 0)) {
-      return { waitFor: revision, serve: () => this.#listAt(revision, predicate, prefix, limit, undefined, 0, false) };
+      return { waitFor: revision, serve: () => this.#listAt(revision, predicate, prefix, limit, undefined) };
     }
-    return { waitFor: revision, serve: () => this.#listCurrent(predicate, prefix, limit, undefined, 0) };
+    return { waitFor: revision, serve: () => this.#listCurrent(predicate, prefix, limit, undefined) };
   }
 
   /**
@@ -641,13 +658,13 @@ export class WatchCache {
 
   // ── lists ────────────────────────────────────────────────────────────────
 
-  #listCurrent(predicate: SelectionPredicate, prefix: string, limit: number, startKey: string | undefined, remainingCount: number): CacheListResult {
+  #listCurrent(predicate: SelectionPredicate, prefix: string, limit: number, from: PageStart | undefined): CacheListResult {
     const plan = planList(predicate, this.#indexer, this.#store.size);
     const page =
       plan.kind === 'scan'
-        ? collectScan(this.#store, startKey !== undefined && startKey > prefix ? startKey : prefix, prefixEnd(prefix), predicate, limit)
-        : collect(candidates(plan, this.#store, this.#indexer, prefix, startKey), predicate, limit);
-    const total = startKey === undefined ? this.#store.size : remainingCount;
+        ? collectScan(this.#store, startOf(from, prefix), prefixEnd(prefix), predicate, limit, from?.resume)
+        : collect(candidates(plan, this.#store, this.#indexer, prefix, from?.startKey), predicate, limit);
+    const total = from === undefined ? this.#store.size : from.remainingCount;
     const result = this.#result(page, this.#revision, predicate, prefix, total, plan);
     if (result.continue !== undefined) {
       // The next pages read this revision: keep it (once; later pages only renew it).
@@ -658,12 +675,11 @@ export class WatchCache {
     return result;
   }
 
-  #listAt(revision: number, predicate: SelectionPredicate, prefix: string, limit: number, startKey: string | undefined, remainingCount: number, isContinue: boolean): CacheListResult {
-    if (revision === this.#revision) return this.#listCurrent(predicate, prefix, limit, startKey, remainingCount);
-    const snapshot = this.#snapshotAt(revision, isContinue);
-    const start = startKey !== undefined && startKey > prefix ? startKey : prefix;
-    const page = collect(under(snapshot.entries(start), prefix), predicate, limit);
-    const total = startKey === undefined ? snapshot.size : remainingCount;
+  #listAt(revision: number, predicate: SelectionPredicate, prefix: string, limit: number, from: PageStart | undefined): CacheListResult {
+    if (revision === this.#revision) return this.#listCurrent(predicate, prefix, limit, from);
+    const snapshot = this.#snapshotAt(revision, from !== undefined);
+    const page = collectScan(snapshot, startOf(from, prefix), prefixEnd(prefix), predicate, limit, from?.resume);
+    const total = from === undefined ? snapshot.size : from.remainingCount;
     return this.#result(page, revision, predicate, prefix, total, SCAN);
   }
 
@@ -676,7 +692,7 @@ export class WatchCache {
     return {
       items: page.items,
       resourceVersion: String(revision),
-      continue: this.#tokens.encode(page.lastKey!, prefix, revision, remaining),
+      continue: this.#tokens.encode(page.lastKey!, prefix, revision, remaining, page.next),
       ...(counted && remaining > 0 ? { remainingItemCount: remaining } : {}),
       plan,
     };
@@ -690,7 +706,7 @@ export class WatchCache {
    */
   #snapshotAt(revision: number, isContinue: boolean): StoreSnapshot {
     const now = this.#clock.now();
-    for (const [kept, value] of this.#snapshots) if (value.expiresAt <= now) this.#snapshots.delete(kept);
+    for (const value of this.#snapshots.values()) if (value.expiresAt <= now) this.#snapshots.delete(value.snapshot.revision);
     const kept = this.#snapshots.get(revision);
     if (kept !== undefined) {
       kept.expiresAt = now + this.#snapshotTtlMs;
@@ -861,6 +877,18 @@ interface Page {
   readonly items: CachingObject[];
   readonly more: boolean;
   readonly lastKey: string | undefined;
+  /** Where the next page's scan starts, when the scan can resume there (an unfiltered scan that stopped right after `lastKey`). */
+  readonly next?: ScanPosition | undefined;
+}
+
+/** Where a continued page starts: the decoded token, and where the previous page's scan stopped when this cache issued it. */
+interface PageStart extends ContinueToken {
+  readonly resume: ScanPosition | undefined;
+}
+
+/** The first key a page may hold: the token's start key, or the prefix. */
+function startOf(from: PageStart | undefined, prefix: string): string {
+  return from !== undefined && from.startKey > prefix ? from.startKey : prefix;
 }
 
 /** Takes up to `limit` (0: all) matching entries, and whether another match follows. */
@@ -879,45 +907,54 @@ function collect(entries: Iterator<StoreEntry> & Iterable<StoreEntry>, predicate
 
 /**
  * {@link collect} over a key range of the store, eagerly: the scan plan's fast
- * path (no generator per entry). Arrays are sized up front where the size is
- * bounded (a page: `limit`; everything: the store) and trimmed: growing a
- * large array copies it and leaves the copies as garbage (a list of 100 k
- * pods 5.6 → 2.6 ms, benchmarks cache/empty-selector).
+ * path. It loops over the store a leaf at a time ({@link OrderedStore.chunks}),
+ * with no call per entry. Arrays are sized up front where the size is bounded
+ * (a page: `limit`; everything: the store) and trimmed: growing a large array
+ * copies it and leaves the copies as garbage (a list of 100 k pods 5.6 →
+ * 2.6 ms, benchmarks cache/empty-selector).
  */
-function collectScan(store: OrderedStore, fromKey: string, toKey: string, predicate: SelectionPredicate, limit: number): Page {
+function collectScan(store: OrderedStore | StoreSnapshot, fromKey: string, toKey: string, predicate: SelectionPredicate, limit: number, resume: ScanPosition | undefined): Page {
+  // A position from the previous page is used only by the store it came from, unchanged since.
+  const chunks = store.chunks(fromKey, toKey, resume);
   const everything = predicate.isEverything;
   if (limit === 0 && !everything) {
     const matched: CachingObject[] = [];
-    store.scan(fromKey, toKey, (entry) => {
-      if (predicate.matches(entry)) matched.push(entry.object);
-      return true;
-    });
+    while (chunks.next()) {
+      const entries = chunks.values;
+      for (let i = chunks.start, end = chunks.end; i < end; i++) {
+        const entry = entries[i]!;
+        if (predicate.matches(entry)) matched.push(entry.object);
+      }
+    }
     return { items: matched, more: false, lastKey: undefined };
   }
   const items: CachingObject[] = new Array<CachingObject>(limit === 0 ? store.size : Math.min(limit, store.size));
   let n = 0;
   if (limit === 0) {
-    store.scan(fromKey, toKey, (entry) => {
-      items[n++] = entry.object;
-      return true;
-    });
+    while (chunks.next()) {
+      const entries = chunks.values;
+      for (let i = chunks.start, end = chunks.end; i < end; i++) items[n++] = entries[i]!.object;
+    }
     items.length = n;
     return { items, more: false, lastKey: undefined };
   }
   let last: StoreEntry | undefined;
-  let more = false;
-  store.scan(fromKey, toKey, (entry) => {
-    if (!everything && !predicate.matches(entry)) return true;
-    if (n === limit) {
-      more = true;
-      return false;
+  while (chunks.next()) {
+    const entries = chunks.values;
+    for (let i = chunks.start, end = chunks.end; i < end; i++) {
+      const entry = entries[i]!;
+      if (!everything && !predicate.matches(entry)) continue;
+      if (n === limit) {
+        items.length = n;
+        // Unfiltered, this entry is the one right after the last item: the next page may resume here.
+        return { items, more: true, lastKey: last!.key, next: everything ? store.suspend(chunks, i) : undefined };
+      }
+      items[n++] = entry.object;
+      last = entry;
     }
-    items[n++] = entry.object;
-    last = entry;
-    return true;
-  });
+  }
   items.length = n;
-  return { items, more, lastKey: last?.key };
+  return { items, more: false, lastKey: last?.key };
 }
 
 /** The entries of an ordered iteration while their keys stay under `prefix`. */

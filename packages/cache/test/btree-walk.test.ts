@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BTree, forEachInRange, newKeyTree } from '../src/internal/btree.js';
+import { type BTree, newKeyTree, RangeCursor } from '../src/internal/btree.js';
 
 /** The reference: the public iterator from `fromKey`, while keys stay below `toKey`, the first `take` values. */
 function expected(tree: BTree<string, number>, fromKey: string, toKey: string, take: number): number[] {
@@ -15,17 +15,18 @@ function expected(tree: BTree<string, number>, fromKey: string, toKey: string, t
 
 function walked(tree: BTree<string, number>, fromKey: string, toKey: string, take: number): number[] {
   const out: number[] = [];
-  if (take === 0) return out;
-  forEachInRange(tree, fromKey, toKey, (value) => {
-    out.push(value);
-    return out.length < take;
-  });
+  const cursor = new RangeCursor(tree, fromKey, toKey);
+  while (out.length < take && cursor.next()) {
+    expect(cursor.start).toBeGreaterThanOrEqual(0);
+    expect(cursor.end).toBeLessThanOrEqual(cursor.values.length);
+    for (let i = cursor.start; i < cursor.end && out.length < take; i++) out.push(cursor.values[i]!);
+  }
   return out;
 }
 
 const key = (n: number): string => `/k/${String(n).padStart(5, '0')}`;
 
-describe('forEachInRange (the leaf walk under OrderedStore.scan)', () => {
+describe('RangeCursor (the leaf walk under every scan)', () => {
   it('visits what tree.entries(fromKey) yields below toKey, in order, stopping when asked — after deletes and on clones (property)', () => {
     fc.assert(
       fc.property(
@@ -61,6 +62,22 @@ describe('forEachInRange (the leaf walk under OrderedStore.scan)', () => {
     expect(all.length).toBe(100_000);
     expect(all.every((value, i) => value === i)).toBe(true);
     expect(walked(tree, 'k054321', 'k054324', Infinity)).toEqual([54_321, 54_322, 54_323]);
+  });
+
+  it('falls back to the iterator (one chunk) when the tree’s layout is not the expected one', () => {
+    const tree = newKeyTree<number>();
+    for (let i = 0; i < 500; i++) tree.set(`k${String(i).padStart(3, '0')}`, i, true);
+    const disguised = new Proxy(tree, {
+      get: (target, property) => {
+        if (property === '_root') return undefined;
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const cursor = new RangeCursor(disguised, 'k100', 'k105');
+    expect(cursor.next()).toBe(true);
+    expect(cursor.values.slice(cursor.start, cursor.end)).toEqual([100, 101, 102, 103, 104]);
+    expect(cursor.next()).toBe(false);
   });
 
   it('empty ranges visit nothing: toKey ≤ fromKey, past the last key, an empty tree', () => {

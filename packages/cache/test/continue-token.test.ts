@@ -25,6 +25,20 @@ describe('continue tokens', () => {
     expect(decodeContinueToken(text, '/cm/')).toEqual({ revision: 5, startKey: '/cm/ns/ä€😀', remainingCount: 0 });
   });
 
+  it('a start key is accepted exactly when Go’s path.Clean leaves it unchanged (property, against a split-based model)', () => {
+    const clean = (key: string): boolean => key === '/' || key.split('/').slice(1).every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', '.', '/'), minLength: 1, maxLength: 8 }), (start) => {
+        const text = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: 5, start })).toString('base64url');
+        const key = start.startsWith('/') ? start : `/${start}`;
+        const accepted = outcome(() => decodeContinueToken(text, '/pods/'));
+        if (clean(key)) expect(accepted).toEqual({ revision: 5, startKey: `/pods/${key.slice(1)}`, remainingCount: 0 });
+        else expect(accepted).toBe(`BadRequest: invalid continue token: continue key is not valid: ${start}`);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
   it('IssuedContinueTokens answers exactly as decodeContinueToken for any key, prefix and revision (property)', () => {
     const segment = fc.constantFrom('a', 'b', '', '.', '..', 'ä', 'x y', '"', '\\');
     fc.assert(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OrderedStore } from '../src/index.js';
+import { type EntryChunks, OrderedStore } from '../src/index.js';
 import { entry } from './helpers.js';
 
 describe('OrderedStore', () => {
@@ -41,5 +41,39 @@ describe('OrderedStore', () => {
     expect(e.fields?.['spec.nodeName']).toBe('n1');
     expect(e.addedEvent()).toBe(e.addedEvent());
     expect(e.addedEvent().object).toBe(e.object);
+  });
+
+  it('.chunks() / .suspend() — a page resumes where the last stopped while the store is unchanged, and searches again after a write', () => {
+    const store = new OrderedStore();
+    for (let i = 0; i < 3_000; i++) store.set(entry({ name: `p${String(i).padStart(4, '0')}`, rv: 1 }));
+    /** Reads up to `limit` keys and where the next would be. */
+    const page = (chunks: EntryChunks, limit: number): { keys: string[]; stop: number | undefined } => {
+      const keys: string[] = [];
+      while (chunks.next()) {
+        for (let i = chunks.start; i < chunks.end; i++) {
+          if (keys.length === limit) return { keys, stop: i };
+          keys.push(chunks.values[i]!.key);
+        }
+      }
+      return { keys, stop: undefined };
+    };
+    const first = store.chunks('/pods/', '/pods0');
+    const one = page(first, 700);
+    const position = store.suspend(first, one.stop!);
+    expect(position).toBeDefined();
+    const two = page(store.chunks(`${one.keys.at(-1)!}\u0000`, '/pods0', position), 700);
+    expect(two.keys).toEqual([...store.range(`${one.keys.at(-1)!}\u0000`, '/pods0')].slice(0, 700).map((e) => e.key));
+    // A write in between: the old position is stale, the page searches from its start key instead.
+    store.delete('/pods/default/p0701');
+    store.set(entry({ name: 'p0700a', rv: 2 }));
+    const three = page(store.chunks(`${one.keys.at(-1)!}\u0000`, '/pods0', position), 3);
+    expect(three.keys).toEqual(['/pods/default/p0700', '/pods/default/p0700a', '/pods/default/p0702']);
+    // A position of another store or snapshot is ignored.
+    const snapshot = store.snapshot(2);
+    const fromSnapshot = snapshot.chunks('/pods/', '/pods0');
+    page(fromSnapshot, 10);
+    const snapshotPosition = snapshot.suspend(fromSnapshot, 5)!;
+    expect(page(store.chunks('/pods/default/p2000', '/pods0', snapshotPosition), 1).keys).toEqual(['/pods/default/p2000']);
+    expect(page(snapshot.chunks('/pods/default/p2000', '/pods0', snapshotPosition), 1).keys).toEqual(['/pods/default/p0005']);
   });
 });
