@@ -669,8 +669,9 @@ export class WatchCache {
     if (result.continue !== undefined) {
       // The next pages read this revision: keep it (once; later pages only renew it).
       const kept = this.#snapshots.get(this.#revision);
-      if (kept === undefined) this.#keepSnapshot(this.#store.snapshot(this.#revision));
-      else kept.expiresAt = this.#clock.now() + this.#snapshotTtlMs;
+      const now = this.#clock.now();
+      if (kept === undefined || kept.expiresAt <= now) this.#keepSnapshot(this.#store.snapshot(this.#revision));
+      else kept.expiresAt = now + this.#snapshotTtlMs;
     }
     return result;
   }
@@ -706,12 +707,13 @@ export class WatchCache {
    */
   #snapshotAt(revision: number, isContinue: boolean): StoreSnapshot {
     const now = this.#clock.now();
-    for (const value of this.#snapshots.values()) if (value.expiresAt <= now) this.#snapshots.delete(value.snapshot.revision);
     const kept = this.#snapshots.get(revision);
-    if (kept !== undefined) {
+    if (kept !== undefined && kept.expiresAt > now) {
       kept.expiresAt = now + this.#snapshotTtlMs;
       return kept.snapshot;
     }
+    // A miss (rare: every page of a walk hits): drop whatever has expired.
+    this.#dropExpiredSnapshots(now);
     if (revision < this.#history.historyStart) {
       throw isContinue ? expired(CONTINUE_EXPIRED_MESSAGE) : tooOldResourceVersion(revision, this.#history.historyStart);
     }
@@ -727,8 +729,14 @@ export class WatchCache {
     return snapshot;
   }
 
+  /** Drops the snapshots unused for `snapshotTtlMs`: on a miss, when one is kept, and on the capacity timer. */
+  #dropExpiredSnapshots(now: number): void {
+    for (const value of this.#snapshots.values()) if (value.expiresAt <= now) this.#snapshots.delete(value.snapshot.revision);
+  }
+
   #keepSnapshot(snapshot: StoreSnapshot): void {
     if (this.#maxSnapshots === 0) return;
+    this.#dropExpiredSnapshots(this.#clock.now());
     const existing = this.#snapshots.get(snapshot.revision);
     const expiresAt = this.#clock.now() + this.#snapshotTtlMs;
     if (existing !== undefined) {
@@ -859,6 +867,7 @@ export class WatchCache {
     const check = (): void => {
       if (this.#closed) return;
       this.checkCapacity();
+      this.#dropExpiredSnapshots(this.#clock.now());
       this.#capacityTimer = this.#clock.setTimer(check, this.#capacity.checkIntervalMs);
     };
     this.#capacityTimer = this.#clock.setTimer(check, this.#capacity.checkIntervalMs);
