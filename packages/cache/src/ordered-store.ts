@@ -202,10 +202,9 @@ export class OrderedStore {
   /**
    * Calls `visit` for each entry with a key in [`fromKey`, `toKey`), in
    * ascending key order, until it returns `false`. The eager twin of
-   * {@link range} for a list that reads its whole page at once: it walks the
-   * leaves' arrays with no generator or iterator result per entry (a list of
-   * 100 k pods 13.8 → 2.1 ms with array presizing, benchmarks cache/list-all).
-   * Do not write from `visit`.
+   * {@link range}: no generator or iterator result per entry, but a call per
+   * entry; a loop that must not pay even that reads {@link chunks}. Do not
+   * write from `visit`.
    */
   scan(fromKey: string, toKey: string, visit: (entry: StoreEntry) => boolean): void {
     scanCursor(new RangeCursor(this.#tree, fromKey, toKey), visit);
