@@ -159,58 +159,51 @@ function decodeRawBase64Url(text: string): Buffer {
  * then a `Map` lookup instead of base64, UTF-8 and JSON decoding (a third of
  * a page's fixed cost; benchmarks cache/paginate). The answer is the one
  * {@link decodeContinueToken} gives for the same string and prefix, so a miss
- * (an old, foreign or forged token) only costs the decode. Each token may
- * carry a `resume` value (the watch cache keeps where the page's scan stopped).
+ * (an old, foreign or forged token) only costs the decode.
  */
-export class IssuedContinueTokens<R = never> {
+export class IssuedContinueTokens {
   readonly #capacity: number;
   // Two generations instead of evicting one by one: no delete and no
   // iterator per page. A token is remembered for `capacity` to 2×`capacity` issues.
-  #current = new Map<string, IssuedToken<R>>();
-  #previous = new Map<string, IssuedToken<R>>();
+  #current = new Map<string, IssuedToken>();
+  #previous = new Map<string, IssuedToken>();
 
   /** @param capacity how many tokens at least to remember: about one per client walking a list at once. */
   constructor(capacity = 256) {
     this.#capacity = capacity;
   }
 
-  /** {@link encodeContinueToken}, remembering the token (and `resume`). */
-  encode(lastKey: string, prefix: string, revision: number, remainingCount = 0, resume?: R): string {
+  /** {@link encodeContinueToken}, remembering the token. */
+  encode(lastKey: string, prefix: string, revision: number, remainingCount = 0): string {
     const text = encodeContinueToken(lastKey, prefix, revision, remainingCount);
     if (this.#capacity === 0) return text;
     if (this.#current.size >= this.#capacity) {
       this.#previous = this.#current;
       this.#current = new Map();
     }
-    this.#current.set(text, { prefix, lastKey, revision, remainingCount, resume });
+    this.#current.set(text, { prefix, lastKey, revision, remainingCount });
     return text;
   }
 
   /** {@link decodeContinueToken}, from memory when this issued `text` for `prefix`. */
   decode(text: string, prefix: string): ContinueToken {
-    return this.lookup(text, prefix).token;
-  }
-
-  /** {@link decode}, with the `resume` value the token was issued with, when it was issued here for `prefix`. */
-  lookup(text: string, prefix: string): { readonly token: ContinueToken; readonly resume: R | undefined } {
     const issued = this.#current.get(text) ?? this.#previous.get(text);
     if (issued === undefined || issued.prefix !== prefix || issued.revision === 0 || !Number.isSafeInteger(issued.revision)) {
-      return { token: decodeContinueToken(text, prefix), resume: undefined };
+      return decodeContinueToken(text, prefix);
     }
     // What decoding the text would give (anything it would refuse is decoded, to refuse it the same way).
     // Kept once computed: the same string instance then compares without being flattened again.
     const startKey = (issued.startKey ??= startKeyOf(`${issued.lastKey.slice(prefix.length)}\u0000`, prefix) ?? null);
-    if (startKey === null) return { token: decodeContinueToken(text, prefix), resume: undefined };
-    return { token: { revision: issued.revision, startKey, remainingCount: issued.remainingCount > 0 ? issued.remainingCount : 0 }, resume: issued.resume };
+    if (startKey === null) return decodeContinueToken(text, prefix);
+    return { revision: issued.revision, startKey, remainingCount: issued.remainingCount > 0 ? issued.remainingCount : 0 };
   }
 }
 
-interface IssuedToken<R> {
+interface IssuedToken {
   readonly prefix: string;
   readonly lastKey: string;
   readonly revision: number;
   readonly remainingCount: number;
-  readonly resume: R | undefined;
   /** The decoded start key once asked for; null when decoding refuses it. */
   startKey?: string | null;
 }

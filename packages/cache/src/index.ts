@@ -43,7 +43,7 @@ export type { IndexDefinition } from './indexer.js';
 export { candidates, MAX_PINNED_VALUES, planList, SCAN } from './list-planner.js';
 export type { ListPlan } from './list-planner.js';
 export { OrderedStore, StoreEntry, StoreSnapshot } from './ordered-store.js';
-export type { EntryChunks, ScanPosition } from './ordered-store.js';
+export type { EntryChunks } from './ordered-store.js';
 export { checkLimit, checkResourceVersionMatch, parseResourceVersion } from './resource-version.js';
 export type { ResourceVersionMatch } from './resource-version.js';
 export { WatchCache } from './watch-cache.js';

@@ -65,6 +65,7 @@ export class StoreEntry {
  */
 export class StoreSnapshot {
   readonly #tree: BTree<string, StoreEntry>;
+  readonly #resume = new ResumePoints();
   /** The revision the snapshot reflects. */
   readonly revision: number;
 
@@ -97,19 +98,22 @@ export class StoreSnapshot {
     scanCursor(new RangeCursor(this.#tree, fromKey, toKey), visit);
   }
 
-  /** As {@link OrderedStore.chunks}, over the snapshot (which never changes: a position of it stays valid). */
-  chunks(fromKey: string, toKey: string, resumeAt?: ScanPosition): EntryChunks {
-    return resumeAt?.owner === this ? RangeCursor.resume(resumeAt.cursor, toKey) : new RangeCursor(this.#tree, fromKey, toKey);
+  /** As {@link OrderedStore.chunks}, over the snapshot. */
+  chunks(fromKey: string, toKey: string): EntryChunks {
+    const at = this.#resume.get(fromKey);
+    return at !== undefined ? RangeCursor.resume(at, toKey) : new RangeCursor(this.#tree, fromKey, toKey);
   }
 
-  /** As {@link OrderedStore.suspend}. */
-  suspend(chunks: EntryChunks, index: number): ScanPosition | undefined {
-    const cursor = (chunks as RangeCursor<StoreEntry>).suspend(index);
-    return cursor === undefined ? undefined : new ScanPosition(this, 0, cursor);
+  /** As {@link OrderedStore.remember}; the snapshot never changes, so the place stays good while the snapshot lives. */
+  remember(chunks: EntryChunks, index: number, fromKey: string): void {
+    const position = (chunks as RangeCursor<StoreEntry>).suspend(index);
+    if (position !== undefined) this.#resume.put(fromKey, position);
   }
 
   /** @internal the tree, for {@link OrderedStore} and the watch cache's reconstruction of past revisions. */
   tree(): BTree<string, StoreEntry> {
+    // The caller may change the tree: places remembered in it would be stale.
+    this.#resume.clear();
     return this.#tree;
   }
 }
@@ -134,8 +138,8 @@ export class OrderedStore {
    * 0.35 ms, for ~36 B more per object (cache/apply, heap per pod).
    */
   #byKey = new Map<string, StoreEntry>();
-  /** Counts changes: a {@link ScanPosition} taken before one is stale. */
-  #writes = 0;
+  /** Where recent scans stopped; forgotten at every change (they would be stale). */
+  readonly #resume = new ResumePoints();
 
   /** How many objects the store holds. O(1). */
   get size(): number {
@@ -150,7 +154,7 @@ export class OrderedStore {
   /** Puts `entry` under its key and returns the entry it replaced. O(log n). */
   set(entry: StoreEntry): StoreEntry | undefined {
     const previous = this.#byKey.get(entry.key);
-    this.#writes++;
+    this.#resume.clear();
     this.#tree.set(entry.key, entry, true);
     this.#byKey.set(entry.key, entry);
     return previous;
@@ -160,7 +164,7 @@ export class OrderedStore {
   delete(key: string): StoreEntry | undefined {
     const previous = this.#byKey.get(key);
     if (previous !== undefined) {
-      this.#writes++;
+      this.#resume.clear();
       this.#tree.delete(key);
       this.#byKey.delete(key);
     }
@@ -177,7 +181,7 @@ export class OrderedStore {
     }
     this.#tree = tree;
     this.#byKey = byKey;
-    this.#writes++;
+    this.#resume.clear();
   }
 
   /** The entries in ascending key order from `fromKey` (inclusive). Do not write while iterating: take a snapshot. */
@@ -216,19 +220,20 @@ export class OrderedStore {
    * list): after each `next()` that returns `true`, read `entries[start]` …
    * `entries[end - 1]`. Do not write while reading: take a snapshot.
    */
-  chunks(fromKey: string, toKey: string, resumeAt?: ScanPosition): EntryChunks {
-    if (resumeAt?.owner === this && resumeAt.writes === this.#writes) return RangeCursor.resume(resumeAt.cursor, toKey);
-    return new RangeCursor(this.#tree, fromKey, toKey);
+  chunks(fromKey: string, toKey: string): EntryChunks {
+    const at = this.#resume.get(fromKey);
+    return at !== undefined ? RangeCursor.resume(at, toKey) : new RangeCursor(this.#tree, fromKey, toKey);
   }
 
   /**
-   * Where `chunks.values[index]` is, so that the next page's
-   * {@link chunks} starts there without searching the tree — if the store is
-   * unchanged by then (else it searches from `fromKey`).
+   * Remembers that `chunks.values[index]` is the first entry with a key ≥
+   * `fromKey`, so that a later {@link chunks} from `fromKey` starts there
+   * without searching the tree: the next page of a paginated LIST. Forgotten
+   * at the next change of the store (and beyond 128 places).
    */
-  suspend(chunks: EntryChunks, index: number): ScanPosition | undefined {
-    const cursor = (chunks as RangeCursor<StoreEntry>).suspend(index);
-    return cursor === undefined ? undefined : new ScanPosition(this, this.#writes, cursor);
+  remember(chunks: EntryChunks, index: number, fromKey: string): void {
+    const position = (chunks as RangeCursor<StoreEntry>).suspend(index);
+    if (position !== undefined) this.#resume.put(fromKey, position);
   }
 
   /** An O(1) copy-on-write snapshot labelled with `revision`. */
@@ -237,22 +242,30 @@ export class OrderedStore {
   }
 }
 
-/** Where a scan stopped, from {@link OrderedStore.suspend}; opaque. */
-export class ScanPosition {
-  /** @internal the store or snapshot it belongs to. */
-  readonly owner: OrderedStore | StoreSnapshot;
-  /** @internal the owner's change count when it was taken. */
-  readonly writes: number;
-  /** @internal the place in the owner's tree. */
-  readonly cursor: CursorPosition<StoreEntry>;
+/**
+ * Places in one tree where recent scans stopped, by the key the next scan
+ * starts from. Holding only places of its owner's current tree (the owner
+ * clears them when the tree changes), it keeps no older version alive.
+ */
+class ResumePoints {
+  #points = new Map<string, CursorPosition<StoreEntry>>();
 
-  /** @internal use {@link OrderedStore.suspend}. */
-  constructor(owner: OrderedStore | StoreSnapshot, writes: number, cursor: CursorPosition<StoreEntry>) {
-    this.owner = owner;
-    this.writes = writes;
-    this.cursor = cursor;
+  get(fromKey: string): CursorPosition<StoreEntry> | undefined {
+    return this.#points.size === 0 ? undefined : this.#points.get(fromKey);
+  }
+
+  put(fromKey: string, position: CursorPosition<StoreEntry>): void {
+    if (this.#points.size >= MAX_RESUME_POINTS) this.#points = new Map();
+    this.#points.set(fromKey, position);
+  }
+
+  clear(): void {
+    if (this.#points.size > 0) this.#points = new Map();
   }
 }
+
+/** About one per client walking a list at once; beyond it, all are forgotten (a page then searches: O(log n)). */
+const MAX_RESUME_POINTS = 128;
 
 /** A key range of the store a leaf at a time; see {@link OrderedStore.chunks}. */
 export interface EntryChunks {

@@ -39,7 +39,7 @@ import { type ContinueToken, IssuedContinueTokens } from './continue-token.js';
 import { type IndexDefinition, Indexer, namespaceIndex } from './indexer.js';
 import { checkDuration, checkInteger, received } from './internal/arguments.js';
 import { candidates, type ListPlan, planList, prefixEnd, SCAN } from './list-planner.js';
-import { OrderedStore, type ScanPosition, StoreEntry, type StoreSnapshot } from './ordered-store.js';
+import { OrderedStore, StoreEntry, type StoreSnapshot } from './ordered-store.js';
 import { checkLimit, checkResourceVersionMatch, parseResourceVersion } from './resource-version.js';
 import { type SelectableFields, SelectableFieldsRegistry } from './selectable-fields.js';
 import { SelectionPredicate } from './selection-predicate.js';
@@ -254,8 +254,8 @@ export class WatchCache {
   readonly #history: EventHistory;
   readonly #watchers = new Set<CacheWatcher>();
   readonly #snapshots = new Map<number, KeptSnapshot>();
-  /** Issued continue tokens, with where each page's scan stopped (the next page resumes there if nothing changed). */
-  readonly #tokens = new IssuedContinueTokens<ScanPosition>();
+  /** Continue tokens issued recently, decoded. */
+  readonly #tokens = new IssuedContinueTokens();
   #waiters: RevisionWaiter[] = [];
   #revision = 0;
   #ready = false;
@@ -540,11 +540,10 @@ export class WatchCache {
     const token = options.continue ?? '';
     const match = checkResourceVersionMatch(options.resourceVersionMatch, rv, token !== '');
     if (token !== '') {
-      const { token: decoded, resume } = this.#tokens.lookup(token, prefix);
+      const from = this.#tokens.decode(token, prefix);
       if (rv !== '' && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
-      const from: PageStart = { revision: decoded.revision, startKey: decoded.startKey, remainingCount: decoded.remainingCount, resume };
-      if (decoded.revision < 0) return { waitFor: undefined, serve: () => this.#listCurrent(predicate, prefix, limit, from) };
-      return { waitFor: decoded.revision, serve: () => this.#listAt(decoded.revision, predicate, prefix, limit, from) };
+      if (from.revision < 0) return { waitFor: undefined, serve: () => this.#listCurrent(predicate, prefix, limit, from) };
+      return { waitFor: from.revision, serve: () => this.#listAt(from.revision, predicate, prefix, limit, from) };
     }
     if (rv === '') return { waitFor: CONSISTENT, serve: () => this.#listCurrent(predicate, prefix, limit, undefined) };
     const revision = parseResourceVersion(rv);
@@ -658,11 +657,11 @@ export class WatchCache {
 
   // ── lists ────────────────────────────────────────────────────────────────
 
-  #listCurrent(predicate: SelectionPredicate, prefix: string, limit: number, from: PageStart | undefined): CacheListResult {
+  #listCurrent(predicate: SelectionPredicate, prefix: string, limit: number, from: ContinueToken | undefined): CacheListResult {
     const plan = planList(predicate, this.#indexer, this.#store.size);
     const page =
       plan.kind === 'scan'
-        ? collectScan(this.#store, startOf(from, prefix), prefixEnd(prefix), predicate, limit, from?.resume)
+        ? collectScan(this.#store, startOf(from, prefix), prefixEnd(prefix), predicate, limit)
         : collect(candidates(plan, this.#store, this.#indexer, prefix, from?.startKey), predicate, limit);
     const total = from === undefined ? this.#store.size : from.remainingCount;
     const result = this.#result(page, this.#revision, predicate, prefix, total, plan);
@@ -676,10 +675,10 @@ export class WatchCache {
     return result;
   }
 
-  #listAt(revision: number, predicate: SelectionPredicate, prefix: string, limit: number, from: PageStart | undefined): CacheListResult {
+  #listAt(revision: number, predicate: SelectionPredicate, prefix: string, limit: number, from: ContinueToken | undefined): CacheListResult {
     if (revision === this.#revision) return this.#listCurrent(predicate, prefix, limit, from);
     const snapshot = this.#snapshotAt(revision, from !== undefined);
-    const page = collectScan(snapshot, startOf(from, prefix), prefixEnd(prefix), predicate, limit, from?.resume);
+    const page = collectScan(snapshot, startOf(from, prefix), prefixEnd(prefix), predicate, limit);
     const total = from === undefined ? snapshot.size : from.remainingCount;
     return this.#result(page, revision, predicate, prefix, total, SCAN);
   }
@@ -693,7 +692,7 @@ export class WatchCache {
     return {
       items: page.items,
       resourceVersion: String(revision),
-      continue: this.#tokens.encode(page.lastKey!, prefix, revision, remaining, page.next),
+      continue: this.#tokens.encode(page.lastKey!, prefix, revision, remaining),
       ...(counted && remaining > 0 ? { remainingItemCount: remaining } : {}),
       plan,
     };
@@ -886,17 +885,10 @@ interface Page {
   readonly items: CachingObject[];
   readonly more: boolean;
   readonly lastKey: string | undefined;
-  /** Where the next page's scan starts, when the scan can resume there (an unfiltered scan that stopped right after `lastKey`). */
-  readonly next?: ScanPosition | undefined;
-}
-
-/** Where a continued page starts: the decoded token, and where the previous page's scan stopped when this cache issued it. */
-interface PageStart extends ContinueToken {
-  readonly resume: ScanPosition | undefined;
 }
 
 /** The first key a page may hold: the token's start key, or the prefix. */
-function startOf(from: PageStart | undefined, prefix: string): string {
+function startOf(from: ContinueToken | undefined, prefix: string): string {
   return from !== undefined && from.startKey > prefix ? from.startKey : prefix;
 }
 
@@ -922,9 +914,9 @@ function collect(entries: Iterator<StoreEntry> & Iterable<StoreEntry>, predicate
  * copies it and leaves the copies as garbage (a list of 100 k pods 5.6 →
  * 2.6 ms, benchmarks cache/empty-selector).
  */
-function collectScan(store: OrderedStore | StoreSnapshot, fromKey: string, toKey: string, predicate: SelectionPredicate, limit: number, resume: ScanPosition | undefined): Page {
-  // A position from the previous page is used only by the store it came from, unchanged since.
-  const chunks = store.chunks(fromKey, toKey, resume);
+function collectScan(store: OrderedStore | StoreSnapshot, fromKey: string, toKey: string, predicate: SelectionPredicate, limit: number): Page {
+  // Starts where the previous page stopped, without a search, when the store remembers it (nothing changed since).
+  const chunks = store.chunks(fromKey, toKey);
   const everything = predicate.isEverything;
   if (limit === 0 && !everything) {
     const matched: CachingObject[] = [];
@@ -955,8 +947,10 @@ function collectScan(store: OrderedStore | StoreSnapshot, fromKey: string, toKey
       if (!everything && !predicate.matches(entry)) continue;
       if (n === limit) {
         items.length = n;
-        // Unfiltered, this entry is the one right after the last item: the next page may resume here.
-        return { items, more: true, lastKey: last!.key, next: everything ? store.suspend(chunks, i) : undefined };
+        const lastKey = last!.key;
+        // Unfiltered, this entry is the first after the last item: where the next page (from lastKey + NUL) starts.
+        if (everything) store.remember(chunks, i, `${lastKey}\u0000`);
+        return { items, more: true, lastKey };
       }
       items[n++] = entry.object;
       last = entry;

@@ -43,10 +43,10 @@ describe('OrderedStore', () => {
     expect(e.addedEvent().object).toBe(e.object);
   });
 
-  it('.chunks() / .suspend() — a page resumes where the last stopped while the store is unchanged, and searches again after a write', () => {
+  it('.chunks() / .remember() — a page starts where the last stopped while the store is unchanged, and searches again after a write', () => {
     const store = new OrderedStore();
     for (let i = 0; i < 3_000; i++) store.set(entry({ name: `p${String(i).padStart(4, '0')}`, rv: 1 }));
-    /** Reads up to `limit` keys and where the next would be. */
+    /** Reads up to `limit` keys and the index where the next would be. */
     const page = (chunks: EntryChunks, limit: number): { keys: string[]; stop: number | undefined } => {
       const keys: string[] = [];
       while (chunks.next()) {
@@ -57,23 +57,25 @@ describe('OrderedStore', () => {
       }
       return { keys, stop: undefined };
     };
+    const keysFrom = (from: string, n: number): string[] => [...store.range(from, '/pods0')].slice(0, n).map((e) => e.key);
     const first = store.chunks('/pods/', '/pods0');
     const one = page(first, 700);
-    const position = store.suspend(first, one.stop!);
-    expect(position).toBeDefined();
-    const two = page(store.chunks(`${one.keys.at(-1)!}\u0000`, '/pods0', position), 700);
-    expect(two.keys).toEqual([...store.range(`${one.keys.at(-1)!}\u0000`, '/pods0')].slice(0, 700).map((e) => e.key));
-    // A write in between: the old position is stale, the page searches from its start key instead.
+    const next = `${one.keys.at(-1)!}\u0000`;
+    store.remember(first, one.stop!, next);
+    expect(page(store.chunks(next, '/pods0'), 700).keys).toEqual(keysFrom(next, 700));
+    // A remembered place is used only from its own key: another start searches.
+    expect(page(store.chunks('/pods/default/p2000', '/pods0'), 2).keys).toEqual(['/pods/default/p2000', '/pods/default/p2001']);
+    // A write forgets every place: the page searches from its start key and sees the write.
     store.delete('/pods/default/p0701');
     store.set(entry({ name: 'p0700a', rv: 2 }));
-    const three = page(store.chunks(`${one.keys.at(-1)!}\u0000`, '/pods0', position), 3);
-    expect(three.keys).toEqual(['/pods/default/p0700', '/pods/default/p0700a', '/pods/default/p0702']);
-    // A position of another store or snapshot is ignored.
+    expect(page(store.chunks(next, '/pods0'), 3).keys).toEqual(['/pods/default/p0700', '/pods/default/p0700a', '/pods/default/p0702']);
+    // A snapshot keeps its own places, unaffected by writes to the store.
     const snapshot = store.snapshot(2);
     const fromSnapshot = snapshot.chunks('/pods/', '/pods0');
-    page(fromSnapshot, 10);
-    const snapshotPosition = snapshot.suspend(fromSnapshot, 5)!;
-    expect(page(store.chunks('/pods/default/p2000', '/pods0', snapshotPosition), 1).keys).toEqual(['/pods/default/p2000']);
-    expect(page(snapshot.chunks('/pods/default/p2000', '/pods0', snapshotPosition), 1).keys).toEqual(['/pods/default/p0005']);
+    const head = page(fromSnapshot, 10);
+    snapshot.remember(fromSnapshot, head.stop!, `${head.keys.at(-1)!}\u0000`);
+    store.set(entry({ name: 'p0009a', rv: 3 }));
+    expect(page(snapshot.chunks(`${head.keys.at(-1)!}\u0000`, '/pods0'), 2).keys).toEqual(['/pods/default/p0010', '/pods/default/p0011']);
+    expect(page(store.chunks(`${head.keys.at(-1)!}\u0000`, '/pods0'), 2).keys).toEqual(['/pods/default/p0009a', '/pods/default/p0010']);
   });
 });

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { decodeContinueToken, encodeContinueToken, parseLabelSelector, SelectionPredicate, StatusError } from '../src/index.js';
 import { del, names, newCache, pod, put } from './helpers.js';
@@ -12,6 +14,15 @@ function seeded(count = 10) {
 }
 
 const token = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** A full garbage collection (V8's gc(), reached through a fresh context). */
+async function collectGarbage(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  gc();
+}
 
 describe('WatchCache.list() — pagination', () => {
   it('limit/continue — pages of the snapshot at the first page’s revision, while writes go on', async () => {
@@ -116,5 +127,33 @@ describe('WatchCache.list() — pagination', () => {
       new StatusError('BadRequest', 'resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided'),
     );
     expect((await cache.list({ continue: first.continue!, resourceVersion: '0' })).items).toHaveLength(9);
+  });
+
+  it('pages in progress keep no old state alive: after a relist, and once their snapshot expired', async () => {
+    const { cache, clock } = newCache({ snapshotTtlMs: 1_000 });
+    const big = (name: string): ReturnType<typeof pod> => ({ ...pod({ name, rv: 1 }), data: { blob: 'x'.repeat(1_000) } }) as ReturnType<typeof pod>;
+    // Relist: tokens and resume places of the old state must not hold it.
+    // The WeakRefs point at what the cache holds (its CachingObjects), not at the objects handed in.
+    const old = (() => {
+      cache.replace(Array.from({ length: 300 }, (_, i) => big(`old${String(i).padStart(3, '0')}`)), 10);
+      return new WeakRef(cache.tryList({})!.items[150]!);
+    })();
+    const page = await cache.list({ limit: 10 });
+    expect(page.continue).toBeDefined();
+    cache.replace([pod({ name: 'fresh', rv: 11 })], 11);
+    clock.advance(20_000); // past the TTL and the next capacity check (15 s), which drops expired snapshots
+    await collectGarbage();
+    expect(old.deref()).toBeUndefined();
+    // A walk served from a kept snapshot: once it expired, its versions go.
+    const replaced = (() => {
+      cache.replace(Array.from({ length: 300 }, (_, i) => big(`v1-${String(i).padStart(3, '0')}`)), 20);
+      return new WeakRef(cache.tryList({})!.items[150]!);
+    })();
+    const first = await cache.list({ limit: 100 });
+    cache.replace([pod({ name: 'after', rv: 21 })], 21);
+    expect((await cache.list({ limit: 100, continue: first.continue! })).items.length).toBe(100);
+    clock.advance(20_000); // past the TTL and the next capacity check (15 s), which drops expired snapshots
+    await collectGarbage();
+    expect(replaced.deref()).toBeUndefined();
   });
 });
