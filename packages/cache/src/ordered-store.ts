@@ -100,14 +100,12 @@ export class StoreSnapshot {
 
   /** As {@link OrderedStore.chunks}, over the snapshot. */
   chunks(fromKey: string, toKey: string): EntryChunks {
-    const at = this.#resume.get(fromKey);
-    return at !== undefined ? RangeCursor.resume(at, toKey) : new RangeCursor(this.#tree, fromKey, toKey);
+    return this.#resume.chunks(this.#tree, fromKey, toKey);
   }
 
   /** As {@link OrderedStore.remember}; the snapshot never changes, so the place stays good while the snapshot lives. */
   remember(chunks: EntryChunks, index: number, fromKey: string): void {
-    const position = (chunks as RangeCursor<StoreEntry>).suspend(index);
-    if (position !== undefined) this.#resume.put(fromKey, position);
+    this.#resume.remember(chunks, index, fromKey);
   }
 
   /** @internal the tree, for {@link OrderedStore} and the watch cache's reconstruction of past revisions. */
@@ -221,8 +219,7 @@ export class OrderedStore {
    * `entries[end - 1]`. Do not write while reading: take a snapshot.
    */
   chunks(fromKey: string, toKey: string): EntryChunks {
-    const at = this.#resume.get(fromKey);
-    return at !== undefined ? RangeCursor.resume(at, toKey) : new RangeCursor(this.#tree, fromKey, toKey);
+    return this.#resume.chunks(this.#tree, fromKey, toKey);
   }
 
   /**
@@ -232,8 +229,7 @@ export class OrderedStore {
    * at the next change of the store (and beyond 128 places).
    */
   remember(chunks: EntryChunks, index: number, fromKey: string): void {
-    const position = (chunks as RangeCursor<StoreEntry>).suspend(index);
-    if (position !== undefined) this.#resume.put(fromKey, position);
+    this.#resume.remember(chunks, index, fromKey);
   }
 
   /** An O(1) copy-on-write snapshot labelled with `revision`. */
@@ -250,11 +246,16 @@ export class OrderedStore {
 class ResumePoints {
   #points = new Map<string, CursorPosition<StoreEntry>>();
 
-  get(fromKey: string): CursorPosition<StoreEntry> | undefined {
-    return this.#points.size === 0 ? undefined : this.#points.get(fromKey);
+  /** The range from the place remembered for `fromKey` if there is one, else from a search of `tree`. */
+  chunks(tree: BTree<string, StoreEntry>, fromKey: string, toKey: string): EntryChunks {
+    const at = this.#points.size === 0 ? undefined : this.#points.get(fromKey);
+    return at !== undefined ? RangeCursor.resume(at, toKey) : new RangeCursor(tree, fromKey, toKey);
   }
 
-  put(fromKey: string, position: CursorPosition<StoreEntry>): void {
+  /** Remembers where `chunks.values[index]` is, for a later {@link chunks} from `fromKey`. */
+  remember(chunks: EntryChunks, index: number, fromKey: string): void {
+    const position = (chunks as RangeCursor<StoreEntry>).suspend(index);
+    if (position === undefined) return;
     if (this.#points.size >= MAX_RESUME_POINTS) this.#points = new Map();
     this.#points.set(fromKey, position);
   }
