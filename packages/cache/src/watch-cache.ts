@@ -207,6 +207,9 @@ interface KeptSnapshot {
   expiresAt: number;
 }
 
+/** The cache's periodic housekeeping timers (capacity check, bookmark tick). */
+const BACKGROUND = { background: true } as const;
+
 const CONTINUE_EXPIRED_MESSAGE =
   'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.';
 
@@ -867,16 +870,17 @@ export class WatchCache {
       if (this.#closed) return;
       this.checkCapacity();
       this.#dropExpiredSnapshots(this.#clock.now());
-      this.#capacityTimer = this.#clock.setTimer(check, this.#capacity.checkIntervalMs);
+      this.#capacityTimer = this.#clock.setTimer(check, this.#capacity.checkIntervalMs, BACKGROUND);
     };
-    this.#capacityTimer = this.#clock.setTimer(check, this.#capacity.checkIntervalMs);
+    // Housekeeping: a ready cache alone does not keep the process alive.
+    this.#capacityTimer = this.#clock.setTimer(check, this.#capacity.checkIntervalMs, BACKGROUND);
     if (this.#bookmarkIntervalMs > 0) {
       const bookmark = (): void => {
         if (this.#closed) return;
         this.requestBookmarks();
-        this.#bookmarkTimer = this.#clock.setTimer(bookmark, this.#bookmarkIntervalMs);
+        this.#bookmarkTimer = this.#clock.setTimer(bookmark, this.#bookmarkIntervalMs, BACKGROUND);
       };
-      this.#bookmarkTimer = this.#clock.setTimer(bookmark, this.#bookmarkIntervalMs);
+      this.#bookmarkTimer = this.#clock.setTimer(bookmark, this.#bookmarkIntervalMs, BACKGROUND);
     }
   }
 }

@@ -24,17 +24,27 @@ export interface Clock {
    * Runs `callback` once, `delayMs` milliseconds from now (0 = as soon as possible,
    * never synchronously).
    */
-  setTimer(callback: () => void, delayMs: number): Timer;
+  setTimer(callback: () => void, delayMs: number, options?: TimerOptions): Timer;
+}
+
+/** How a timer is scheduled. */
+export interface TimerOptions {
+  /**
+   * Housekeeping that must not keep the process alive on its own (Node's
+   * `unref()`): a watch cache's capacity check, say. @default false
+   */
+  readonly background?: boolean;
 }
 
 /**
  * The real clock: `Date.now()` and `setTimeout`. Its timers keep the process
- * alive while pending, like `setTimeout`.
+ * alive while pending, like `setTimeout`, except background ones.
  */
 export const systemClock: Clock = Object.freeze({
   now: (): number => Date.now(),
-  setTimer(callback: () => void, delayMs: number): Timer {
+  setTimer(callback: () => void, delayMs: number, options?: TimerOptions): Timer {
     const handle = setTimeout(callback, delayMs);
+    if (options?.background === true) handle.unref();
     return { cancel: () => clearTimeout(handle) };
   },
 });
@@ -79,8 +89,8 @@ export class FakeClock implements Clock {
     return this.#now;
   }
 
-  /** Schedules `callback` at `now() + delayMs` (negative delays count as 0). */
-  setTimer(callback: () => void, delayMs: number): Timer {
+  /** Schedules `callback` at `now() + delayMs` (negative delays count as 0); `options` change nothing here. */
+  setTimer(callback: () => void, delayMs: number, _options?: TimerOptions): Timer {
     const timer: FakeTimer = { at: this.#now + Math.max(0, delayMs || 0), seq: this.#seq++, callback, cancelled: false };
     this.#timers.push(timer);
     return {

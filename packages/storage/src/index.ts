@@ -1,5 +1,5 @@
 export { FakeClock, sleep, systemClock } from './clock.js';
-export type { Clock, Timer } from './clock.js';
+export type { Clock, Timer, TimerOptions } from './clock.js';
 export { MemoryStorage } from './memory-storage.js';
 export type { MemoryStorageOptions } from './memory-storage.js';
 export { backoffDelay, DEFAULT_RETRY, resolveRetryOptions, retryOnConflict } from './retry.js';

@@ -31,6 +31,30 @@ describe('FakeClock', () => {
     expect(clock.pendingTimers).toBe(1);
   });
 
+  it('.setTimer() — a background timer runs like any other on the fake clock', () => {
+    const clock = new FakeClock();
+    const ran: number[] = [];
+    clock.setTimer(() => ran.push(clock.now()), 10, { background: true });
+    clock.advance(10);
+    expect(ran).toEqual([10]);
+  });
+
+  it('systemClock — a background timer does not keep the process alive; a plain one does until it runs', async () => {
+    const { execFile } = await import('node:child_process');
+    const dist = new URL('../dist/index.js', import.meta.url).href;
+    const run = (script: string): Promise<{ stdout: string }> =>
+      new Promise((resolve, reject) => {
+        execFile(process.execPath, ['--input-type=module', '-e', `import { systemClock } from ${JSON.stringify(dist)};\n${script}`], { timeout: 30_000 }, (error, stdout) => {
+          if (error !== null) reject(error);
+          else resolve({ stdout });
+        });
+      });
+    // The background timer is due in 20 s: the process ends before it runs.
+    expect((await run(`systemClock.setTimer(() => console.log('background ran'), 20_000, { background: true });`)).stdout).toBe('');
+    // A plain timer holds the process until it has run.
+    expect((await run(`systemClock.setTimer(() => console.log('ran'), 50);`)).stdout).toBe('ran\n');
+  }, 45_000);
+
   it('.setTimer() — cancel() → never runs; idempotent', () => {
     const clock = new FakeClock();
     let ran = false;
