@@ -93,11 +93,6 @@ export class StoreSnapshot {
     return values(this.#tree, fromKey);
   }
 
-  /** As {@link OrderedStore.scan}, over the snapshot. */
-  scan(fromKey: string, toKey: string, visit: (entry: StoreEntry) => boolean): void {
-    scanCursor(new RangeCursor(this.#tree, fromKey, toKey), visit);
-  }
-
   /** As {@link OrderedStore.chunks}, over the snapshot. */
   chunks(fromKey: string, toKey: string): EntryChunks {
     return this.#resume.chunks(this.#tree, fromKey, toKey);
@@ -209,7 +204,11 @@ export class OrderedStore {
    * write from `visit`.
    */
   scan(fromKey: string, toKey: string, visit: (entry: StoreEntry) => boolean): void {
-    scanCursor(new RangeCursor(this.#tree, fromKey, toKey), visit);
+    const cursor = new RangeCursor(this.#tree, fromKey, toKey);
+    while (cursor.next()) {
+      const values = cursor.values;
+      for (let i = cursor.start, end = cursor.end; i < end; i++) if (!visit(values[i]!)) return;
+    }
   }
 
   /**
@@ -276,13 +275,6 @@ export interface EntryChunks {
   readonly values: readonly StoreEntry[];
   readonly start: number;
   readonly end: number;
-}
-
-function scanCursor(cursor: RangeCursor<StoreEntry>, visit: (entry: StoreEntry) => boolean): void {
-  while (cursor.next()) {
-    const values = cursor.values;
-    for (let i = cursor.start, end = cursor.end; i < end; i++) if (!visit(values[i]!)) return;
-  }
 }
 
 function* values(tree: BTree<string, StoreEntry>, fromKey: string | undefined): IterableIterator<StoreEntry> {

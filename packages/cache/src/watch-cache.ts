@@ -738,9 +738,10 @@ export class WatchCache {
 
   #keepSnapshot(snapshot: StoreSnapshot): void {
     if (this.#maxSnapshots === 0) return;
-    this.#dropExpiredSnapshots(this.#clock.now());
+    const now = this.#clock.now();
+    this.#dropExpiredSnapshots(now);
     const existing = this.#snapshots.get(snapshot.revision);
-    const expiresAt = this.#clock.now() + this.#snapshotTtlMs;
+    const expiresAt = now + this.#snapshotTtlMs;
     if (existing !== undefined) {
       existing.expiresAt = expiresAt;
       return;
