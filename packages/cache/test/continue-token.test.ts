@@ -20,6 +20,23 @@ describe('continue tokens', () => {
     expect(Buffer.from(encodeContinueToken('/pods/a', '/pods/', 3), 'base64url').toString('utf8')).toBe('{"v":"meta.k8s.io/v1","rv":3,"start":"a\\u0000"}');
   });
 
+  it('encode equals base64url of JSON.stringify of the token for any key, ASCII or not (property)', () => {
+    const reference = (tail: string, revision: number, remaining: number): string =>
+      Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: revision, start: `${tail}\u0000`, ...(remaining > 0 ? { rc: remaining } : {}) }), 'utf8').toString('base64url');
+    const tail = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', 'Z', '0', '-', '.', '/', '"', '\\', '\u0000', '\u001f', '\u007f', 'é', '€', '\ud83d\ude00', '+', '?', '~'), minLength: 1, maxLength: 12 }),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(tail, fc.integer({ min: -1, max: 2 ** 40 }), fc.integer({ min: -1, max: 1_000_000 }), (key, revision, remaining) => {
+        const text = encodeContinueToken(`/pods/${key}`, '/pods/', revision, remaining);
+        expect(text).toBe(reference(key, revision, remaining));
+        expect(text).toMatch(/^[A-Za-z0-9_-]+$/);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
   it('decode accepts non-ASCII keys (strict UTF-8) as well as ASCII ones', () => {
     const text = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: 5, start: 'ns/ä€😀' })).toString('base64url');
     expect(decodeContinueToken(text, '/cm/')).toEqual({ revision: 5, startKey: '/cm/ns/ä€😀', remainingCount: 0 });
