@@ -193,6 +193,9 @@ export class IssuedContinueTokens {
   // iterator per page. A token is remembered for `capacity` to 2×`capacity` issues.
   #current = new Map<string, IssuedToken>();
   #previous = new Map<string, IssuedToken>();
+  // The latest token apart: a lone client walking a list sends back the token it was just given.
+  #lastText = '';
+  #last: IssuedToken | undefined;
 
   /** @param capacity how many tokens at least to remember: about one per client walking a list at once. */
   constructor(capacity = 256) {
@@ -207,21 +210,26 @@ export class IssuedContinueTokens {
       this.#previous = this.#current;
       this.#current = new Map();
     }
-    this.#current.set(text, { prefix, lastKey, revision, remainingCount });
+    const issued: IssuedToken = { prefix, lastKey, revision, remainingCount, decoded: undefined };
+    this.#current.set(text, issued);
+    this.#lastText = text;
+    this.#last = issued;
     return text;
   }
 
   /** {@link decodeContinueToken}, from memory when this issued `text` for `prefix`. */
   decode(text: string, prefix: string): ContinueToken {
-    const issued = this.#current.get(text) ?? this.#previous.get(text);
+    const issued = text === this.#lastText ? this.#last : (this.#current.get(text) ?? this.#previous.get(text));
     if (issued === undefined || issued.prefix !== prefix || issued.revision === 0 || !Number.isSafeInteger(issued.revision)) {
       return decodeContinueToken(text, prefix);
     }
-    // What decoding the text would give (anything it would refuse is decoded, to refuse it the same way).
-    // Kept once computed: the same string instance then compares without being flattened again.
-    const startKey = (issued.startKey ??= startKeyOf(`${issued.lastKey.slice(prefix.length)}\u0000`, prefix) ?? null);
-    if (startKey === null) return decodeContinueToken(text, prefix);
-    return { revision: issued.revision, startKey, remainingCount: issued.remainingCount > 0 ? issued.remainingCount : 0 };
+    // What decoding the text would give (anything it would refuse is decoded, to refuse it the same way),
+    // kept once computed: a retried page asks again.
+    if (issued.decoded === undefined) {
+      const startKey = startKeyOf(`${issued.lastKey.slice(prefix.length)}\u0000`, prefix);
+      issued.decoded = startKey === undefined ? null : { revision: issued.revision, startKey, remainingCount: issued.remainingCount > 0 ? issued.remainingCount : 0 };
+    }
+    return issued.decoded ?? decodeContinueToken(text, prefix);
   }
 }
 
@@ -230,6 +238,6 @@ interface IssuedToken {
   readonly lastKey: string;
   readonly revision: number;
   readonly remainingCount: number;
-  /** The decoded start key once asked for; null when decoding refuses it. */
-  startKey?: string | null;
+  /** The decoded token once asked for; null when decoding refuses it. */
+  decoded: ContinueToken | null | undefined;
 }

@@ -243,11 +243,22 @@ export class OrderedStore {
  * clears them when the tree changes), it keeps no older version alive.
  */
 class ResumePoints {
+  // The latest place apart: a lone client walking a list asks for the place
+  // it was just given, and finds it without hashing or touching the map.
+  #lastKey: string | undefined;
+  #last: CursorPosition<StoreEntry> | undefined;
+  #lastTaken = false;
   #points = new Map<string, CursorPosition<StoreEntry>>();
 
   /** The range from the place remembered for `fromKey` if there is one, else from a search of `tree`. */
   chunks(tree: BTree<string, StoreEntry>, fromKey: string, toKey: string): EntryChunks {
-    const at = this.#points.size === 0 ? undefined : this.#points.get(fromKey);
+    let at: CursorPosition<StoreEntry> | undefined;
+    if (fromKey === this.#lastKey) {
+      at = this.#last;
+      this.#lastTaken = true;
+    } else if (this.#points.size > 0) {
+      at = this.#points.get(fromKey);
+    }
     return at !== undefined ? RangeCursor.resume(at, toKey) : new RangeCursor(tree, fromKey, toKey);
   }
 
@@ -255,11 +266,19 @@ class ResumePoints {
   remember(chunks: EntryChunks, index: number, fromKey: string): void {
     const position = (chunks as RangeCursor<StoreEntry>).suspend(index);
     if (position === undefined) return;
-    if (this.#points.size >= MAX_RESUME_POINTS) this.#points = new Map();
-    this.#points.set(fromKey, position);
+    // The latest place goes to the map only if nobody has resumed from it yet (another client's walk).
+    if (this.#lastKey !== undefined && !this.#lastTaken) {
+      if (this.#points.size >= MAX_RESUME_POINTS) this.#points = new Map();
+      this.#points.set(this.#lastKey, this.#last!);
+    }
+    this.#lastKey = fromKey;
+    this.#last = position;
+    this.#lastTaken = false;
   }
 
   clear(): void {
+    this.#lastKey = undefined;
+    this.#last = undefined;
     if (this.#points.size > 0) this.#points = new Map();
   }
 }

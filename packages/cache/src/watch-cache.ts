@@ -259,6 +259,8 @@ export class WatchCache {
   readonly #snapshots = new Map<number, KeptSnapshot>();
   /** Continue tokens issued recently, decoded. */
   readonly #tokens = new IssuedContinueTokens();
+  /** The end of the key range under {@link prefix}. */
+  readonly #prefixEnd: string;
   #waiters: RevisionWaiter[] = [];
   #revision = 0;
   #ready = false;
@@ -284,6 +286,7 @@ export class WatchCache {
     }
     this.resource = options.resource;
     this.prefix = options.prefix ?? `/${options.resource}/`;
+    this.#prefixEnd = prefixEnd(this.prefix);
     if (typeof this.prefix !== 'string' || !this.prefix.startsWith('/')) throw new TypeError(`Expected \`prefix\` to be a string starting with "/", got ${received(this.prefix)}`);
     const prefix = this.prefix;
     this.#keyOf =
@@ -664,7 +667,7 @@ export class WatchCache {
     const plan = planList(predicate, this.#indexer, this.#store.size);
     const page =
       plan.kind === 'scan'
-        ? collectScan(this.#store, startOf(from, prefix), prefixEnd(prefix), predicate, limit)
+        ? collectScan(this.#store, startOf(from, prefix), this.#endOf(prefix), predicate, limit)
         : collect(candidates(plan, this.#store, this.#indexer, prefix, from?.startKey), predicate, limit);
     const total = from === undefined ? this.#store.size : from.remainingCount;
     const result = this.#result(page, this.#revision, predicate, prefix, total, plan);
@@ -681,7 +684,7 @@ export class WatchCache {
   #listAt(revision: number, predicate: SelectionPredicate, prefix: string, limit: number, from: ContinueToken | undefined): CacheListResult {
     if (revision === this.#revision) return this.#listCurrent(predicate, prefix, limit, from);
     const snapshot = this.#snapshotAt(revision, from !== undefined);
-    const page = collectScan(snapshot, startOf(from, prefix), prefixEnd(prefix), predicate, limit);
+    const page = collectScan(snapshot, startOf(from, prefix), this.#endOf(prefix), predicate, limit);
     const total = from === undefined ? snapshot.size : from.remainingCount;
     return this.#result(page, revision, predicate, prefix, total, SCAN);
   }
@@ -692,13 +695,17 @@ export class WatchCache {
     // knows the total, later pages carry it in the token (as Kubernetes' "rc").
     const counted = predicate.isEverything && prefix === this.prefix && total > 0;
     const remaining = counted ? total - page.items.length : 0;
-    return {
-      items: page.items,
-      resourceVersion: String(revision),
-      continue: this.#tokens.encode(page.lastKey!, prefix, revision, remaining),
-      ...(counted && remaining > 0 ? { remainingItemCount: remaining } : {}),
-      plan,
-    };
+    const resourceVersion = String(revision);
+    const token = this.#tokens.encode(page.lastKey!, prefix, revision, remaining);
+    // Two literals, not a spread: every page of a walk builds one.
+    return counted && remaining > 0
+      ? { items: page.items, resourceVersion, continue: token, remainingItemCount: remaining, plan }
+      : { items: page.items, resourceVersion, continue: token, plan };
+  }
+
+  /** The end of the key range under `prefix` (the cache's own is computed once). */
+  #endOf(prefix: string): string {
+    return prefix === this.prefix ? this.#prefixEnd : prefixEnd(prefix);
   }
 
   /**

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type EntryChunks, OrderedStore } from '../src/index.js';
 import { entry } from './helpers.js';
@@ -77,5 +78,39 @@ describe('OrderedStore', () => {
     store.set(entry({ name: 'p0009a', rv: 3 }));
     expect(page(snapshot.chunks(`${head.keys.at(-1)!}\u0000`, '/pods0'), 2).keys).toEqual(['/pods/default/p0010', '/pods/default/p0011']);
     expect(page(store.chunks(`${head.keys.at(-1)!}\u0000`, '/pods0'), 2).keys).toEqual(['/pods/default/p0009a', '/pods/default/p0010']);
+  });
+
+  it('.chunks() / .remember() — clients walking at once, retrying pages, reading on after remembering, each page as a fresh search gives it (property)', () => {
+    const store = new OrderedStore();
+    for (let i = 0; i < 1_500; i++) store.set(entry({ name: `p${String(i).padStart(4, '0')}`, rv: 1 }));
+    const expected = (from: string, n: number): string[] => [...store.range(from, '/pods0')].slice(0, n).map((e) => e.key);
+    const step = fc.record({ client: fc.nat(4), limit: fc.integer({ min: 1, max: 300 }), retry: fc.boolean(), readOn: fc.nat(70) });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+        const starts = new Map<number, string>();
+        for (const { client, limit, retry, readOn } of steps) {
+          const from = starts.get(client) ?? '/pods/';
+          const chunks = store.chunks(from, '/pods0');
+          const keys: string[] = [];
+          let next: string | undefined;
+          read: while (chunks.next()) {
+            for (let i = chunks.start; i < chunks.end; i++) {
+              if (keys.length === limit && next === undefined) {
+                next = `${keys.at(-1)!}\u0000`;
+                store.remember(chunks, i, next);
+                // The cursor stays usable after remembering: read a little further.
+                if (readOn === 0) break read;
+              }
+              if (next !== undefined && keys.length >= limit + readOn) break read;
+              keys.push(chunks.values[i]!.key);
+            }
+          }
+          expect(keys).toEqual(expected(from, limit + (next === undefined ? 0 : readOn)));
+          if (next !== undefined && !retry) starts.set(client, next);
+          if (next === undefined) starts.delete(client);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

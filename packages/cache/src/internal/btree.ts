@@ -95,6 +95,8 @@ export class RangeCursor<V> {
   #from = 0;
   #started = false;
   #last = false;
+  /** Whether {@link suspend} handed out `#path` and `#at`: copied before the next change. */
+  #shared = false;
 
   constructor(tree: BTree<string, V> | undefined, fromKey: string, toKey: string) {
     this.#toKey = toKey;
@@ -129,8 +131,10 @@ export class RangeCursor<V> {
    */
   static resume<V>(position: CursorPosition<V>, toKey: string): RangeCursor<V> {
     const cursor = new RangeCursor<V>(undefined, '', toKey);
-    cursor.#path = position.path.slice();
-    cursor.#at = position.at.slice();
+    // Shared with the position (another resume may start from it) until this cursor moves to another leaf.
+    cursor.#path = position.path as NodeView<V>[];
+    cursor.#at = position.at as number[];
+    cursor.#shared = true;
     cursor.#leaf = position.leaf;
     cursor.#from = position.index;
     return cursor;
@@ -140,7 +144,9 @@ export class RangeCursor<V> {
   suspend(index: number): CursorPosition<V> | undefined {
     const leaf = this.#leaf;
     if (leaf === undefined || this.#from < 0) return undefined;
-    return { path: this.#path.slice(), at: this.#at.slice(), leaf, index };
+    // Handed out as they are (a page stops reading here); copied if this cursor moves on.
+    this.#shared = true;
+    return { path: this.#path, at: this.#at, leaf, index };
   }
 
   /** Moves to the next leaf of the range; `false` when the range is done. */
@@ -178,6 +184,11 @@ export class RangeCursor<V> {
 
   /** The leaf after the current one: up to the nearest ancestor with a next child, then down its leftmost path. */
   #nextLeaf(): NodeView<V> | undefined {
+    if (this.#shared) {
+      this.#path = this.#path.slice();
+      this.#at = this.#at.slice();
+      this.#shared = false;
+    }
     const path = this.#path;
     const at = this.#at;
     let depth = path.length - 1;
