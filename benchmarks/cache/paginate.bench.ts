@@ -139,6 +139,7 @@ export const cachePaginateSuite: Suite = {
   measures:
     `Every pod of 100 k in pages of ${PAGE} (a consistent LIST with \`limit\`, then \`continue\` until the last page: every page from the snapshot of the first page's revision), ` +
     'against one unpaginated consistent LIST of the same cache, both awaited (each sample is the whole walk); the floor copies a `Map`\'s values. ' +
+    'The tasks take turns (8 rounds, each running every task for an eighth of its budget) so that a change of load on the shared machine lands on both sides of the ratio. ' +
     'A second table repeats the walk with one write after its first page, so that every later page reads the snapshot kept for the first page\'s revision.',
 
   async check(): Promise<void> {

@@ -39,7 +39,7 @@ import { type ContinueToken, IssuedContinueTokens } from './continue-token.js';
 import { type IndexDefinition, Indexer, namespaceIndex } from './indexer.js';
 import { checkDuration, checkInteger, received } from './internal/arguments.js';
 import { candidates, type ListPlan, planList, prefixEnd, SCAN } from './list-planner.js';
-import { OrderedStore, StoreEntry, type StoreSnapshot } from './ordered-store.js';
+import { type EntryChunks, OrderedStore, StoreEntry, type StoreSnapshot } from './ordered-store.js';
 import { checkLimit, checkResourceVersionMatch, parseResourceVersion } from './resource-version.js';
 import { type SelectableFields, SelectableFieldsRegistry } from './selectable-fields.js';
 import { SelectionPredicate } from './selection-predicate.js';
@@ -690,13 +690,13 @@ export class WatchCache {
   }
 
   #result(page: Page, revision: number, predicate: SelectionPredicate, prefix: string, total: number, plan: ListPlan): CacheListResult {
-    if (!page.more) return { items: page.items, resourceVersion: String(revision), plan };
+    if (page.nextKey === undefined) return { items: page.items, resourceVersion: String(revision), plan };
     // Cheap only for an unfiltered list of the whole resource: the first page
     // knows the total, later pages carry it in the token (as Kubernetes' "rc").
     const counted = predicate.isEverything && prefix === this.prefix && total > 0;
     const remaining = counted ? total - page.items.length : 0;
     const resourceVersion = String(revision);
-    const token = this.#tokens.encode(page.lastKey!, prefix, revision, remaining);
+    const token = this.#tokens.encode(page.nextKey, prefix, revision, remaining);
     // Two literals, not a spread: every page of a walk builds one.
     return counted && remaining > 0
       ? { items: page.items, resourceVersion, continue: token, remainingItemCount: remaining, plan }
@@ -895,8 +895,8 @@ export class WatchCache {
 
 interface Page {
   readonly items: CachingObject[];
-  readonly more: boolean;
-  readonly lastKey: string | undefined;
+  /** When another match follows: where the next page starts, the last item's key plus NUL. */
+  readonly nextKey: string | undefined;
 }
 
 /** The first key a page may hold: the token's start key, or the prefix. */
@@ -907,15 +907,15 @@ function startOf(from: ContinueToken | undefined, prefix: string): string {
 /** Takes up to `limit` (0: all) matching entries, and whether another match follows. */
 function collect(entries: Iterator<StoreEntry> & Iterable<StoreEntry>, predicate: SelectionPredicate, limit: number): Page {
   const items: CachingObject[] = [];
-  let lastKey: string | undefined;
+  let lastKey = '';
   const everything = predicate.isEverything;
   for (const entry of entries) {
     if (!everything && !predicate.matches(entry)) continue;
-    if (limit > 0 && items.length === limit) return { items, more: true, lastKey };
+    if (limit > 0 && items.length === limit) return { items, nextKey: `${lastKey}\u0000` };
     items.push(entry.object);
     lastKey = entry.key;
   }
-  return { items, more: false, lastKey };
+  return { items, nextKey: undefined };
 }
 
 /**
@@ -929,28 +929,44 @@ function collect(entries: Iterator<StoreEntry> & Iterable<StoreEntry>, predicate
 function collectScan(store: OrderedStore | StoreSnapshot, fromKey: string, toKey: string, predicate: SelectionPredicate, limit: number): Page {
   // Starts where the previous page stopped, without a search, when the store remembers it (nothing changed since).
   const chunks = store.chunks(fromKey, toKey);
-  const everything = predicate.isEverything;
-  if (limit === 0 && !everything) {
-    const matched: CachingObject[] = [];
-    while (chunks.next()) {
-      const entries = chunks.values;
-      for (let i = chunks.start, end = chunks.end; i < end; i++) {
-        const entry = entries[i]!;
-        if (predicate.matches(entry)) matched.push(entry.object);
-      }
-    }
-    return { items: matched, more: false, lastKey: undefined };
-  }
-  const items: CachingObject[] = new Array<CachingObject>(limit === 0 ? store.size : Math.min(limit, store.size));
+  // One loop per case, each its own function: V8 then optimises each for its
+  // own shape. Sharing one function, the 100 k-iteration loop of a whole list
+  // re-optimised it for itself, and the pages of a walk that ran after a
+  // whole list were 1.5× slower (benchmarks cache/paginate).
+  if (limit > 0) return collectPage(store, chunks, predicate, limit);
+  return predicate.isEverything ? collectAll(chunks, store.size) : collectMatching(chunks, predicate);
+}
+
+/** Every entry of `chunks` (at most `size`), into an array sized up front. */
+function collectAll(chunks: EntryChunks, size: number): Page {
+  const items: CachingObject[] = new Array<CachingObject>(size);
   let n = 0;
-  if (limit === 0) {
-    while (chunks.next()) {
-      const entries = chunks.values;
-      for (let i = chunks.start, end = chunks.end; i < end; i++) items[n++] = entries[i]!.object;
-    }
-    items.length = n;
-    return { items, more: false, lastKey: undefined };
+  while (chunks.next()) {
+    const entries = chunks.values;
+    for (let i = chunks.start, end = chunks.end; i < end; i++) items[n++] = entries[i]!.object;
   }
+  items.length = n;
+  return { items, nextKey: undefined };
+}
+
+/** Every entry of `chunks` that matches `predicate`. */
+function collectMatching(chunks: EntryChunks, predicate: SelectionPredicate): Page {
+  const items: CachingObject[] = [];
+  while (chunks.next()) {
+    const entries = chunks.values;
+    for (let i = chunks.start, end = chunks.end; i < end; i++) {
+      const entry = entries[i]!;
+      if (predicate.matches(entry)) items.push(entry.object);
+    }
+  }
+  return { items, nextKey: undefined };
+}
+
+/** Up to `limit` matching entries of `chunks`; unfiltered, remembers where the next page starts. */
+function collectPage(store: OrderedStore | StoreSnapshot, chunks: EntryChunks, predicate: SelectionPredicate, limit: number): Page {
+  const everything = predicate.isEverything;
+  const items: CachingObject[] = new Array<CachingObject>(Math.min(limit, store.size));
+  let n = 0;
   let last: StoreEntry | undefined;
   while (chunks.next()) {
     const entries = chunks.values;
@@ -959,17 +975,17 @@ function collectScan(store: OrderedStore | StoreSnapshot, fromKey: string, toKey
       if (!everything && !predicate.matches(entry)) continue;
       if (n === limit) {
         items.length = n;
-        const lastKey = last!.key;
-        // Unfiltered, this entry is the first after the last item: where the next page (from lastKey + NUL) starts.
-        if (everything) store.remember(chunks, i, `${lastKey}\u0000`);
-        return { items, more: true, lastKey };
+        const nextKey = `${last!.key}\u0000`;
+        // Unfiltered, this entry is the first at or after nextKey: where the next page starts.
+        if (everything) store.remember(chunks, i, nextKey);
+        return { items, nextKey };
       }
       items[n++] = entry.object;
       last = entry;
     }
   }
   items.length = n;
-  return { items, more: false, lastKey: last?.key };
+  return { items, nextKey: undefined };
 }
 
 /** The entries of an ordered iteration while their keys stay under `prefix`. */

@@ -56,31 +56,44 @@ describe('continue tokens', () => {
     );
   });
 
-  it('IssuedContinueTokens answers exactly as decodeContinueToken for any key, prefix and revision (property)', () => {
-    const segment = fc.constantFrom('a', 'b', '', '.', '..', 'ä', 'x y', '"', '\\');
+  it('IssuedContinueTokens answers exactly as decodeContinueToken for any key, prefix and revision, latest or remembered, first ask or retry (property)', () => {
+    const segment = fc.constantFrom('a', 'b', '', '.', '..', '...', 'a.', '.a', 'ä', 'x y', '"', '\\', '\u0000');
     fc.assert(
       fc.property(
         fc.constantFrom('/pods/', '/pods', '/pods/default/', '/'),
         fc.array(segment, { minLength: 1, maxLength: 4 }),
-        fc.integer({ min: -2, max: 1_000_000 }),
-        fc.integer({ min: -1, max: 1_000 }),
+        fc.oneof(fc.integer({ min: -2, max: 1_000_000 }), fc.constant(2 ** 60)),
+        fc.oneof(fc.integer({ min: -1, max: 1_000 }), fc.constant(1.5)),
         fc.constantFrom('/pods/', '/pods', '/other/'),
-        (prefix, segments, revision, remaining, decodePrefix) => {
+        fc.nat(3),
+        (prefix, segments, revision, remaining, decodePrefix, issuedAfter) => {
           const lastKey = prefix + segments.join('/');
           if (lastKey.length === prefix.length) return;
-          const issued = new IssuedContinueTokens(4);
-          const text = issued.encode(lastKey, prefix, revision, remaining);
+          const issued = new IssuedContinueTokens(2);
+          const text = issued.encode(`${lastKey}\u0000`, prefix, revision, remaining);
           expect(text).toBe(encodeContinueToken(lastKey, prefix, revision, remaining));
-          expect(outcome(() => issued.decode(text, decodePrefix))).toEqual(outcome(() => decodeContinueToken(text, decodePrefix)));
+          // Later tokens move this one from the latest place into the maps (and out of them, past the capacity).
+          for (let i = 0; i < issuedAfter; i++) issued.encode(`/pods/x${i}\u0000`, '/pods/', 7);
+          const expected = outcome(() => decodeContinueToken(text, decodePrefix));
+          expect(outcome(() => issued.decode(text, decodePrefix))).toEqual(expected);
+          expect(outcome(() => issued.decode(text, decodePrefix))).toEqual(expected);
         },
       ),
-      { numRuns: 2_000 },
+      { numRuns: 3_000 },
     );
+  });
+
+  it('IssuedContinueTokens decodes its own token to the next key it was given, and refuses a next key without NUL or outside the prefix', () => {
+    const issued = new IssuedContinueTokens();
+    const nextKey = ['/pods/ns/', 'a\u0000'].join('');
+    expect(issued.decode(issued.encode(nextKey, '/pods/', 5, 3), '/pods/')).toEqual({ revision: 5, startKey: nextKey, remainingCount: 3 });
+    expect(() => issued.encode('/pods/ns/a', '/pods/', 5)).toThrow(RangeError);
+    expect(() => issued.encode('/other/a\u0000', '/pods/', 5)).toThrow(RangeError);
   });
 
   it('IssuedContinueTokens decodes every token, remembered or not (capacity 2, three issued), and rejects foreign garbage', () => {
     const issued = new IssuedContinueTokens(2);
-    const texts = ['a', 'b', 'c'].map((name, i) => issued.encode(`/pods/ns/${name}`, '/pods/', 10 + i));
+    const texts = ['a', 'b', 'c'].map((name, i) => issued.encode(`/pods/ns/${name}\u0000`, '/pods/', 10 + i));
     expect(texts.map((text) => issued.decode(text, '/pods/').startKey)).toEqual(['/pods/ns/a\u0000', '/pods/ns/b\u0000', '/pods/ns/c\u0000']);
     expect(() => issued.decode('%%', '/pods/')).toThrow(StatusError);
   });
