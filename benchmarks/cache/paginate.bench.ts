@@ -163,7 +163,7 @@ export const cachePaginateSuite: Suite = {
         tables: [result, writing],
         targets: [target(`all pages in all ≤ 1.5× one unpaginated list (${data.pods.length.toLocaleString('en-US')} pods, pages of ${PAGE})`, formatRatio(ratio), ratio <= 1.5)],
         notes: [
-          'Each page after the first starts with an O(log n) seek to its continue key (in the live store while nothing changed, else in the O(1) copy-on-write snapshot kept for the first page\'s revision), so a walk costs one list plus a seek and a token per page.',
+          'Each page after the first resumes where the previous one stopped, without searching the tree: the store (or, after a write, the copy-on-write snapshot kept for the first page\'s revision) remembers the place under the very key the token decodes to, and the cache remembers the tokens it issued, decoded. A walk costs one list plus, per page, the call, its promise, the page\'s array and a token.',
           `With a write after the first page (every later page from the kept snapshot): ${formatRatio(writingRatio)} one unpaginated list of the same cache.`,
         ],
       };
