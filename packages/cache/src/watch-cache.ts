@@ -100,7 +100,7 @@ export interface WatchCacheStats {
 export interface WatchCacheOptions {
   /** The resource, e.g. `pods`: names the selectable fields, the default key prefix and messages. */
   readonly resource: string;
-  /** The key prefix of every object; @default `/<resource>/` */
+  /** The key prefix of every object, ending with `/` (added if missing); @default `/<resource>/` */
   readonly prefix?: string;
   /** The storage key of an object; @default prefix + `<namespace>/<name>` (or `<name>` without a namespace) */
   readonly keyOf?: (object: KubeObject) => string;
@@ -146,7 +146,7 @@ export interface CacheListOptions {
   readonly continue?: string;
   /** @default everything */
   readonly predicate?: SelectionPredicate;
-  /** A narrower key prefix under the cache's (a namespace: `/pods/ns/`); @default the cache's */
+  /** A narrower key prefix under the cache's (a namespace: `/pods/ns/`; a missing final `/` is added, as Kubernetes does); @default the cache's */
   readonly prefix?: string;
   /** Aborts a wait for the cache to catch up. */
   readonly signal?: AbortSignal;
@@ -178,7 +178,7 @@ export interface CacheWatchOptions {
   readonly allowWatchBookmarks?: boolean;
   /** @default everything */
   readonly predicate?: SelectionPredicate;
-  /** A narrower key prefix under the cache's. */
+  /** A narrower key prefix under the cache's (a missing final `/` is added, as Kubernetes does). */
   readonly prefix?: string;
   /** Closes the watch when aborted; aborts a wait for the cache to catch up. */
   readonly signal?: AbortSignal;
@@ -285,9 +285,10 @@ export class WatchCache {
       throw new TypeError(`Expected \`resource\` to be a non-empty string, got ${received(options.resource)}`);
     }
     this.resource = options.resource;
-    this.prefix = options.prefix ?? `/${options.resource}/`;
+    const ownPrefix: unknown = options.prefix ?? `/${options.resource}/`;
+    if (typeof ownPrefix !== 'string' || !ownPrefix.startsWith('/')) throw new TypeError(`Expected \`prefix\` to be a string starting with "/", got ${received(ownPrefix)}`);
+    this.prefix = asDirectory(ownPrefix);
     this.#prefixEnd = prefixEnd(this.prefix);
-    if (typeof this.prefix !== 'string' || !this.prefix.startsWith('/')) throw new TypeError(`Expected \`prefix\` to be a string starting with "/", got ${received(this.prefix)}`);
     const prefix = this.prefix;
     this.#keyOf =
       options.keyOf ??
@@ -797,10 +798,11 @@ export class WatchCache {
 
   #checkPrefix(prefix: string | undefined): string {
     if (prefix === undefined) return this.prefix;
-    if (typeof prefix !== 'string' || !prefix.startsWith(this.prefix)) {
+    const directory = typeof prefix === 'string' ? asDirectory(prefix) : undefined;
+    if (directory === undefined || !directory.startsWith(this.prefix)) {
       throw badRequest(`invalid prefix ${JSON.stringify(prefix)}: not under the ${this.resource} prefix ${JSON.stringify(this.prefix)}`);
     }
-    return prefix;
+    return directory;
   }
 
   async #consistentRevision(): Promise<number> {
@@ -891,6 +893,15 @@ export class WatchCache {
       this.#bookmarkTimer = this.#clock.setTimer(bookmark, this.#bookmarkIntervalMs, BACKGROUND);
     }
   }
+}
+
+/**
+ * `prefix` ending with `/`, as Kubernetes' storage makes every list and watch
+ * key: `/pods/a` selects the objects of namespace `a`, not those of `a2`, and
+ * a continue token's start key (read back under the prefix) stays in it.
+ */
+function asDirectory(prefix: string): string {
+  return prefix.endsWith('/') ? prefix : `${prefix}/`;
 }
 
 interface Page {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelIndex, namespaceIndex, parseFieldSelector, parseLabelSelector, SelectionPredicate, StatusError } from '../src/index.js';
+import { labelIndex, namespaceIndex, parseFieldSelector, parseLabelSelector, SelectionPredicate, StatusError, WatchCache, type WatchCacheOptions } from '../src/index.js';
 import { del, names, newCache, pod, podFields, put } from './helpers.js';
 
 function seeded() {
@@ -78,6 +78,42 @@ describe('WatchCache.list()', () => {
     await expect(cache.list({ prefix: '/nodes/' })).rejects.toThrow(
       new StatusError('BadRequest', 'invalid prefix "/nodes/": not under the pods prefix "/pods/"'),
     );
+  });
+
+  it('prefix without its final slash — one namespace, as Kubernetes reads it, listed, paginated and watched', async () => {
+    const { cache } = newCache();
+    const objects = ['a/x', 'a/y', 'a/z', 'a2/q', 'b/r'].map((key, i) => {
+      const [ns, name] = key.split('/') as [string, string];
+      return pod({ ns, name, rv: 2 + i });
+    });
+    cache.replace(objects, 10);
+    expect(names((await cache.list({ prefix: '/pods/a' })).items)).toEqual(['a/x', 'a/y', 'a/z']);
+    const walked: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await cache.list(token === undefined ? { prefix: '/pods/a', limit: 1 } : { prefix: '/pods/a', limit: 1, continue: token });
+      walked.push(...names(page.items));
+      token = page.continue;
+    } while (token !== undefined);
+    expect(walked).toEqual(['a/x', 'a/y', 'a/z']);
+    const watcher = await cache.watch({ prefix: '/pods/a', resourceVersion: '10' });
+    put(cache, { ns: 'a2', name: 'q', rv: 11 });
+    put(cache, { ns: 'a', name: 'x', rv: 12 });
+    expect(watcher.tryNext()?.object.getObject().metadata?.name).toBe('x');
+    expect(watcher.tryNext()).toBeUndefined();
+    await expect(cache.list({ prefix: '/pods' })).resolves.toMatchObject({ resourceVersion: '12' });
+    await expect(cache.list({ prefix: 42 as unknown as string })).rejects.toThrow(new StatusError('BadRequest', 'invalid prefix 42: not under the pods prefix "/pods/"'));
+  });
+
+  it('constructor — bad options raise a TypeError naming the option; a prefix gets its final slash', () => {
+    expect(() => new WatchCache(undefined as unknown as WatchCacheOptions)).toThrow(new TypeError('Expected `options` to be an object, got `undefined` (undefined)'));
+    expect(() => new WatchCache({ resource: '' })).toThrow(TypeError);
+    for (const prefix of [42, {}, true, ['/x/'], 'pods/']) {
+      expect(() => new WatchCache({ resource: 'pods', prefix: prefix as string })).toThrow(/^Expected `prefix` to be a string starting with "\/", got /);
+    }
+    const cache = new WatchCache({ resource: 'things', prefix: '/registry/things', bookmarkIntervalMs: 0 });
+    expect(cache.prefix).toBe('/registry/things/');
+    cache.close();
   });
 
   it('items — the same CachingObject instance as the watch events', async () => {
