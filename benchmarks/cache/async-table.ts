@@ -47,11 +47,15 @@ export async function measureAsyncTable(spec: AsyncTableSpec, options: RunOption
   await checkAsyncTable(spec);
   const method = options.smoke ? SMOKE_METHOD : FULL_METHOD;
   const pooled: number[][] = spec.tasks.map(() => []);
-  collectGarbage();
   for (let round = 0; round < ROUNDS; round++) {
     const order = spec.tasks.map((_, i) => i);
     if (round % 2 === 1) order.reverse();
-    for (const i of order) pooled[i]!.push(...(await sampleRound(spec.tasks[i]!, method, options, round === 0)));
+    for (const i of order) {
+      // As measureTable: no task pays for the garbage of the one before it.
+      collectGarbage();
+      const samples = await sampleRound(spec.tasks[i]!, method, options, round === 0);
+      for (const sample of samples) pooled[i]!.push(sample);
+    }
   }
   const measured = spec.tasks.map((task, i) => {
     const { median, rmePct } = statistics(pooled[i]!);
@@ -92,7 +96,7 @@ async function sampleRound(task: AsyncTaskSpec, method: Method, options: RunOpti
   return [...samples];
 }
 
-/** The median and the relative margin of error (95 %, normal approximation) of the mean, as tinybench reports them. */
+/** The median and the relative margin of error of the mean (95 %, with the normal approximation where tinybench uses Student's t: close at the 16+ samples a table takes). */
 function statistics(samples: readonly number[]): { median: number; rmePct: number } {
   const sorted = [...samples].sort((a, b) => a - b);
   const n = sorted.length;

@@ -222,7 +222,9 @@ function decodeRawBase64Url(text: string): Buffer {
 export class IssuedContinueTokens {
   readonly #capacity: number;
   // Two generations instead of evicting one by one: no delete and no
-  // iterator per page. A token is remembered for `capacity` to 2×`capacity` issues.
+  // iterator per page. An unused token is remembered for `capacity` to
+  // 2×`capacity` issues; one already used is dropped at the next issue (a
+  // retried page then decodes its token in full: slower, the same answer).
   #current = new Map<string, IssuedToken>();
   #previous = new Map<string, IssuedToken>();
   // The latest token is kept apart, and enters the map only if it was not yet
