@@ -41,7 +41,7 @@ describe('WatchCache — consistent reads', () => {
     await expect(listing).rejects.toMatchObject({
       reason: 'Timeout',
       code: 504,
-      message: 'Too large resource version: 9, current: 5',
+      message: 'Timeout: Too large resource version: 9, current: 5',
       retryAfterSeconds: 1,
       details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 },
     });
@@ -62,7 +62,7 @@ describe('WatchCache — consistent reads', () => {
     cache.replace([], 5);
     const listing = cache.list({ resourceVersion: '50' });
     clock.advance(100);
-    await expect(listing).rejects.toMatchObject({ reason: 'Timeout', message: 'Too large resource version: 50, current: 5' });
+    await expect(listing).rejects.toMatchObject({ reason: 'Timeout', message: 'Timeout: Too large resource version: 50, current: 5' });
   });
 
   it('signal — an aborted wait rejects with the reason and leaves no timer', async () => {

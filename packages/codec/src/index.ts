@@ -34,20 +34,27 @@ export {
   badRequest,
   conflict,
   CONFLICT_MESSAGE,
+  CONTINUE_EXPIRED_MESSAGE,
   expired,
+  fieldErrorBody,
+  INCONSISTENT_CONTINUE_MESSAGE,
   internalError,
+  invalid,
   isStatusError,
+  LIST_TOO_OLD_MESSAGE,
   notAcceptable,
   notFound,
   requestEntityTooLarge,
   STATUS_REASONS,
   StatusError,
+  timeout,
   tooLargeResourceVersion,
   tooManyRequests,
   tooOldResourceVersion,
   unsupportedMediaType,
+  WATCH_TOO_OLD_MESSAGE,
 } from './status-error.js';
-export type { Status, StatusCause, StatusDetails, StatusErrorOptions, StatusReason } from './status-error.js';
+export type { FieldError, FieldErrorType, Status, StatusCause, StatusDetails, StatusErrorOptions, StatusListMeta, StatusReason } from './status-error.js';
 export { bookmarkObject, CachingWatchEvent, errorEvent, INITIAL_EVENTS_END_ANNOTATION, WatchEventEncoder } from './watch-event.js';
 export { drainTo, writeChunks } from './write-chunks.js';
 export { YamlEncoder } from './yaml-encoder.js';

@@ -5,7 +5,9 @@ import {
   badRequest,
   conflict,
   expired,
+  INCONSISTENT_CONTINUE_MESSAGE,
   internalError,
+  invalid,
   isStatusError,
   notAcceptable,
   notFound,
@@ -45,7 +47,7 @@ describe('StatusError', () => {
       ],
       [expired('The provided continue parameter is too old'), 'The provided continue parameter is too old', 'Expired', 410],
       [tooOldResourceVersion(5, 20), 'too old resource version: 5 (20)', 'Expired', 410],
-      [tooLargeResourceVersion(30, 20), 'Too large resource version: 30, current: 20', 'Timeout', 504],
+      [tooLargeResourceVersion(30, 20), 'Timeout: Too large resource version: 30, current: 20', 'Timeout', 504],
       [tooManyRequests('Too many requests, please try again later.', 4), 'Too many requests, please try again later.', 'TooManyRequests', 429],
       [requestEntityTooLarge(3145728, 5000000), 'Request entity too large: limit is 3145728 bytes, got 5000000', 'RequestEntityTooLarge', 413],
       [notAcceptable(['application/json']), 'only the following media types are accepted: application/json', 'NotAcceptable', 406],
@@ -89,5 +91,50 @@ describe('StatusError', () => {
     const rows = [...doc.matchAll(/^\| `(\w+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
     expect(Object.fromEntries(rows)).toEqual(STATUS_REASONS);
     expect(rows).toHaveLength(Object.keys(STATUS_REASONS).length);
+  });
+
+  it('STATUS_REASONS cannot be changed at run time', () => {
+    expect(Object.isFrozen(STATUS_REASONS)).toBe(true);
+    expect(() => {
+      (STATUS_REASONS as Record<string, number>)['NotFound'] = 200;
+    }).toThrow(TypeError);
+    expect(new StatusError('NotFound', 'x').code).toBe(404);
+  });
+
+  it('internalError — details.causes carries the message (apimachinery NewInternalError)', () => {
+    expect(internalError('boom').toStatus()).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Internal error occurred: boom',
+      reason: 'InternalError',
+      details: { causes: [{ message: 'boom' }] },
+      code: 500,
+    });
+  });
+
+  it('expired with a continue token — Status.metadata.continue (etcd3 handleCompactedErrorForPaging)', () => {
+    const status = expired(INCONSISTENT_CONTINUE_MESSAGE, { continue: 'abc' }).toStatus();
+    expect(status.metadata).toEqual({ continue: 'abc' });
+    expect(status.code).toBe(410);
+    expect(status.reason).toBe('Expired');
+  });
+
+  it('invalid — Kubernetes message and one cause per field error (apimachinery NewInvalid)', () => {
+    const one = invalid('ListOptions', '', [{ field: 'resourceVersionMatch', type: 'Forbidden', detail: 'resourceVersionMatch is forbidden for watch' }], 'meta.k8s.io');
+    expect(one.message).toBe('ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch');
+    expect(one.code).toBe(422);
+    expect(one.details?.causes).toEqual([
+      { reason: 'FieldValueForbidden', message: 'Forbidden: resourceVersionMatch is forbidden for watch', field: 'resourceVersionMatch' },
+    ]);
+    const two = invalid('Pod', 'web', [
+      { field: 'metadata.labels', type: 'Invalid value', value: 'x', detail: 'must be an object' },
+      { field: 'metadata.name', type: 'Required value', detail: 'name or generateName is required' },
+    ]);
+    expect(two.message).toBe(
+      'Pod "web" is invalid: [metadata.labels: Invalid value: "x": must be an object, metadata.name: Required value: name or generateName is required]',
+    );
+    expect(two.details).toMatchObject({ name: 'web', kind: 'Pod' });
   });
 });

@@ -199,7 +199,7 @@ export function describeStorageConformance(name: string, factory: StorageFactory
         await storage.compact(r2);
         await expectStatus(storage.list('/pods/', { revision: r1 }), 'Expired', 410, `too old resource version: ${r1} (${r2})`);
         expect((await storage.list('/pods/', { revision: r2 })).items).toHaveLength(2);
-        await expectStatus(storage.list('/pods/', { revision: r2 + 5 }), 'Timeout', 504, `Too large resource version: ${r2 + 5}, current: ${r2}`);
+        await expectStatus(storage.list('/pods/', { revision: r2 + 5 }), 'Timeout', 504, `Timeout: Too large resource version: ${r2 + 5}, current: ${r2}`);
       });
 
       test('.list() — bad limit, revision or startKey → TypeError / RangeError / BadRequest', async (storage) => {
