@@ -2,8 +2,8 @@
  * The Cacher's dispatcher: takes each change from the watch cache once, finds
  * the watchers that can want it through their trigger registrations, and
  * offers it to each one's bounded queue without waiting. When some queues are
- * full it waits for them on a shared {@link TimeBudget}, then terminates the
- * watchers that still have no room.
+ * full it waits for them on a shared {@link TimeBudget}, then sheds the
+ * watchers that still have no room (a clean end of their streams).
  *
  * ```
  *   change (seq, entry, previous) ──▶ incoming ──▶ triggers of entry and previous
@@ -11,7 +11,7 @@
  *                                                  │  index "namespace":           "team-a" → {w3}
  *                                                  └─ + unrouted watchers (no pinned trigger)
  *        each visited watcher: offer() ──queued──▶ its queue (a shared event reference)
- *                                     └─full──▶ wait ≤ budget ──still full──▶ terminated (Gone, resume RV)
+ *                                     └─full──▶ wait ≤ budget ──still full──▶ shed (closed cleanly)
  * ```
  *
  * Why queues of references and not the watcher cursors: a cursor makes a
@@ -26,7 +26,6 @@
  * write rate times the budget, ≤ 100 ms by default); the cache keeps applying.
  */
 import type { Clock } from '@apiserver-kit/storage';
-import { watchOverflow } from '@apiserver-kit/storage';
 import type { CacheWatcher } from './cache-watcher.js';
 import type { CacherMetrics } from './cacher-metrics.js';
 import type { TimeBudget } from './cacher-time-budget.js';
@@ -57,6 +56,8 @@ interface Route {
   readonly buckets: Map<string, Set<Registration>>;
   size: number;
 }
+
+const BACKGROUND = { background: true } as const;
 
 interface Incoming {
   readonly event: HistoryEvent;
@@ -168,7 +169,7 @@ export class CacherDispatcher implements WatchFanout {
     const trigger = this.triggerFor(watcher.predicate, watcher.prefix);
     const registration: Registration = { watcher, trigger, stamp: 0 };
     this.#registrations.set(watcher, registration);
-    this.#metrics.watchers.add(this.#resource, 1);
+    safely(() => this.#metrics.watchers.add(this.#resource, 1));
     if (trigger === undefined) {
       this.#unrouted.add(registration);
       return;
@@ -191,7 +192,7 @@ export class CacherDispatcher implements WatchFanout {
     const registration = this.#registrations.get(watcher);
     if (registration === undefined) return;
     this.#registrations.delete(watcher);
-    this.#metrics.watchers.add(this.#resource, -1);
+    safely(() => this.#metrics.watchers.add(this.#resource, -1));
     const { trigger } = registration;
     if (trigger === undefined) this.#unrouted.delete(registration);
     else {
@@ -241,8 +242,12 @@ export class CacherDispatcher implements WatchFanout {
   }
 
   #done(event: HistoryEvent): void {
-    this.#metrics.eventsDispatched.inc(this.#resource);
-    this.#metrics.dispatchLatencyMs.observe(this.#clock.now() - event.recordedAt);
+    try {
+      this.#metrics.eventsDispatched.inc(this.#resource);
+      this.#metrics.dispatchLatencyMs.observe(this.#clock.now() - event.recordedAt);
+    } catch {
+      // A host's metrics (a subclass feeding its own registry) must not stop delivery: see `safely`.
+    }
   }
 
   #offerAll(event: HistoryEvent, seq: number): void {
@@ -279,15 +284,23 @@ export class CacherDispatcher implements WatchFanout {
       visited++;
       if (this.#offer(registration.watcher, event, seq)) delivered++;
     }
-    this.#metrics.watchersVisited.inc(this.#resource, visited);
-    if (delivered > 0) this.#metrics.eventsDelivered.inc(this.#resource, delivered);
+    try {
+      this.#metrics.watchersVisited.inc(this.#resource, visited);
+      if (delivered > 0) this.#metrics.eventsDelivered.inc(this.#resource, delivered);
+    } catch {
+      // See `safely`.
+    }
   }
 
   /** Offers without waiting; remembers a full queue. Returns whether the event was queued. */
   #offer(watcher: CacheWatcher, event: HistoryEvent, seq: number): boolean {
     const result = watcher.offer(event, seq);
     if (result === 'queued') {
-      this.#metrics.queueLength.observe(watcher.queueLength);
+      try {
+        this.#metrics.queueLength.observe(watcher.queueLength);
+      } catch {
+        // See `safely`.
+      }
       return true;
     }
     if (result === 'full') this.#blocked.push(watcher);
@@ -297,8 +310,8 @@ export class CacherDispatcher implements WatchFanout {
   /**
    * Waits, within the budget shared by every wait, for each blocked watcher to
    * make room, one after the other (as Kubernetes does with one timer); a
-   * watcher still full when the budget runs out is terminated with Gone and
-   * the revision to resume from. Unspent budget goes back.
+   * watcher still full when the budget runs out is shed (closed cleanly; its
+   * client resumes from the last revision it received). Unspent budget goes back.
    */
   async #waitFor(item: Incoming, blocked: readonly CacheWatcher[]): Promise<void> {
     const start = this.#clock.now();
@@ -308,10 +321,16 @@ export class CacherDispatcher implements WatchFanout {
     const expiry = new Promise<void>((resolve) => (expire = resolve));
     const timer = expired
       ? undefined
-      : this.#clock.setTimer(() => {
-          expired = true;
-          expire();
-        }, allowed);
+      : this.#clock.setTimer(
+          () => {
+            expired = true;
+            expire();
+          },
+          allowed,
+          // At most the budget cap (100 ms): it only ever shortens a wait for a reader, which whatever
+          // feeds that reader (a socket, a source) keeps the process alive for.
+          BACKGROUND,
+        );
     let delivered = 0;
     for (const watcher of blocked) {
       let result = watcher.offer(item.event, item.seq);
@@ -320,15 +339,32 @@ export class CacherDispatcher implements WatchFanout {
         result = watcher.offer(item.event, item.seq);
       }
       if (result === 'full') {
-        this.#metrics.watchersTerminated.inc('unresponsive');
-        watcher.fail(watchOverflow(watcher.lastRevision, watcher.queueLimit));
+        safely(() => this.#metrics.watchersTerminated.inc('unresponsive'));
+        // A clean end, not an ERROR (cache_watcher.go closes the result channel): the client
+        // re-watches from the last revision it got instead of relisting on a 410.
+        watcher.shed();
       } else if (result === 'queued') delivered++;
     }
     timer?.cancel();
     const spent = this.#clock.now() - start;
     this.#budget.giveBack(allowed - spent);
-    this.#metrics.dispatchStallMs.observe(spent);
-    if (delivered > 0) this.#metrics.eventsDelivered.inc(this.#resource, delivered);
+    safely(() => {
+      this.#metrics.dispatchStallMs.observe(spent);
+      if (delivered > 0) this.#metrics.eventsDelivered.inc(this.#resource, delivered);
+    });
+  }
+}
+
+/**
+ * Runs a metrics update, ignoring a throw: the metrics may be a host's
+ * (a `CacherMetrics` subclass feeding its own registry), and a failing
+ * counter must not half-apply a change, stall delivery or crash the process.
+ */
+function safely(update: () => void): void {
+  try {
+    update();
+  } catch {
+    // Dropped on purpose: losing one observation is better than losing events.
   }
 }
 

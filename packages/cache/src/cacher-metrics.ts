@@ -121,7 +121,7 @@ export class CacherMetrics {
   readonly eventsDelivered: LabeledCounter = new LabeledCounter();
   /** Watchers the dispatcher looked at (routing's cost: compare with deliveries), by resource. */
   readonly watchersVisited: LabeledCounter = new LabeledCounter();
-  /** Watches ended by the Cacher, by reason: `unresponsive` (queue stayed full), `timeout`. */
+  /** Watches ended by the Cacher, by reason: `unresponsive` (queue stayed full: shed, a clean end), `timeout`. */
   readonly watchersTerminated: LabeledCounter = new LabeledCounter();
   /** A watcher's queue length after each delivery. */
   readonly queueLength: Histogram = new Histogram([0, 1, 5, 10, 50, 100, 500, 1000]);
@@ -129,6 +129,8 @@ export class CacherMetrics {
   readonly dispatchLatencyMs: Histogram = new Histogram([0, 1, 5, 10, 25, 50, 100, 250, 1000]);
   /** How long each wait on full queues lasted, in milliseconds (bounded by the time budget). */
   readonly dispatchStallMs: Histogram = new Histogram([0, 1, 5, 10, 25, 50, 100]);
+  /** Lists read from storage because the cache could not serve them (see `CacherOptions.storage`), by resource. */
+  readonly listsDelegated: LabeledCounter = new LabeledCounter();
   /** Encodes performed, by encoder identifier (through {@link CacherMetrics.countEncodes}). */
   readonly encodes: LabeledCounter = new LabeledCounter();
 

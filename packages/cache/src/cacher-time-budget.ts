@@ -1,6 +1,6 @@
 /**
  * The shared time budget of the Cacher's dispatcher: how long, in all, it may
- * wait for full watcher queues to make room before it terminates their
+ * wait for full watcher queues to make room before it sheds their
  * watchers. Refilled continuously with the clock and capped, so a burst of
  * slow consumers costs the others at most `capMs` of delay, and a steady
  * trickle at most `refillMsPerSecond` per second.
@@ -12,7 +12,7 @@
  *           │     ┃        ╱                   giveBack(unused): returned, still capped
  *         0 ┤     ┗━━━━━━╱
  *           └─────┴─────────────────▶ time
- *                 take() → waited ≤ 100 ms on full queues, then terminated the rest
+ *                 take() → waited ≤ 100 ms on full queues, then shed the rest
  * ```
  */
 import type { Clock } from '@apiserver-kit/storage';

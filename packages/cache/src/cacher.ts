@@ -9,7 +9,7 @@
  *                                 │
  *                                 ▼ dispatch(event, seq)  (once per change)
  *                           CacherDispatcher ── triggers of entry/previous ─▶ watcher queues (≤ 10/100/1000 refs)
- *                                 │ full: wait ≤ TimeBudget, then terminate (Gone, resume RV)
+ *                                 │ full: wait ≤ TimeBudget, then shed (a clean end: the client resumes from its last RV)
  *                                 ▼
  *   CacheWatcher: initial events (snapshot, key order) ─▶ end bookmark ─▶ replay (ring) ─▶ queue ─▶ bookmarks
  *                                 │ next()/tryNext(): the shared CachingWatchEvent
@@ -18,17 +18,23 @@
  *                       ─▶ writeChunks (cork, writev, wait for drain) ─▶ socket
  * ```
  */
-import { badRequest } from '@apiserver-kit/codec';
+import { badRequest, CachingObject, isStatusError, notFound } from '@apiserver-kit/codec';
 import { type Clock, systemClock, type Timer } from '@apiserver-kit/storage';
 import type { CacheWatcher } from './cache-watcher.js';
 import { CacherDispatcher, type WatchTrigger } from './cacher-dispatcher.js';
 import { CacherMetrics } from './cacher-metrics.js';
+import { type CacherStorage, listFromStorage } from './cacher-storage.js';
+import { decodeContinueToken } from './continue-token.js';
+import { setLongTimer } from './internal/long-timer.js';
+import { validateListOptions } from './list-options.js';
+import { checkLimit, parseResourceVersion } from './resource-version.js';
+import { type ObjectKind, resolveObjectKind } from './resource-kinds.js';
 import { TimeBudget } from './cacher-time-budget.js';
 import { FieldSelector, parseFieldSelector } from './field-selector.js';
 import { namespaceIndex } from './indexer.js';
 import { checkDuration, checkInteger, received } from './internal/arguments.js';
 import { LabelSelector, parseLabelSelector } from './label-selector.js';
-import type { ListerWatcher } from './lister-watcher.js';
+import type { ListerWatcher, SourceWatch } from './lister-watcher.js';
 import { Reflector, type ReflectorOptions } from './reflector.js';
 import { type SelectableFields, SelectableFieldsRegistry } from './selectable-fields.js';
 import { SelectionPredicate } from './selection-predicate.js';
@@ -45,9 +51,25 @@ export interface CacherQueueSizes {
 }
 
 /** Options of {@link Cacher}: those of its {@link WatchCache} plus the fan-out's. */
-export interface CacherOptions extends Omit<WatchCacheOptions, 'fanout' | 'bookmarkIntervalMs' | 'watcherQueueLimit'> {
+export interface CacherOptions extends Omit<WatchCacheOptions, 'fanout' | 'bookmarkIntervalMs' | 'watcherQueueLimit' | 'objectKind'> {
+  /**
+   * `apiVersion` and `kind` of the resource's objects, carried by BOOKMARK
+   * events (Kubernetes builds them from the resource's new-object function;
+   * client-go's WatchList informer drops a bookmark of another kind).
+   * @default the built-in table's entry for `resource` (pods → v1 Pod, …; see `BUILT_IN_RESOURCE_KINDS`); required for other resources
+   */
+  readonly objectKind?: ObjectKind;
   /** Where the Reflector lists and watches; without one, feed {@link Cacher.cache} directly. */
   readonly source?: ListerWatcher;
+  /**
+   * The storage the cache reflects (its keys under the cache's prefix), read
+   * for what the cache cannot serve, as Kubernetes' CacheDelegator does: GET
+   * without resourceVersion, Exact lists and continue tokens older than the
+   * cache's history, consistent lists when the source cannot report progress
+   * or the wait times out, lists with a limit and no selector while the cache
+   * is not ready. @default none — those requests get the cache's answer (Expired, Timeout, TooManyRequests).
+   */
+  readonly storage?: CacherStorage;
   /** Options of the Reflector (its clock defaults to the Cacher's). */
   readonly reflector?: ReflectorOptions;
   /** Per-watcher queue sizes. */
@@ -84,20 +106,40 @@ export interface CacherRequestScope {
 
 /** A watch request, as Kubernetes' watch parameters. */
 export interface CacherWatchRequest extends CacherRequestScope {
-  /** Stream the state as ADDED events in key order, then a BOOKMARK annotated `k8s.io/initial-events-end`; needs `allowWatchBookmarks`. */
+  /** Stream the state as ADDED events in key order, then (with `allowWatchBookmarks`) a BOOKMARK annotated `k8s.io/initial-events-end`; needs `resourceVersionMatch=NotOlderThan`. */
   readonly sendInitialEvents?: boolean;
   /** Send BOOKMARK events (progress every `bookmarkIntervalMs`, and 2 s before the deadline). */
   readonly allowWatchBookmarks?: boolean;
-  /** End the watch (cleanly, no error) after this many seconds; 0 or unset: no deadline. */
+  /** End the watch (cleanly, no error) after this many seconds; 0 or unset: no deadline. Any length works (longer than a `setTimeout` can wait: re-armed in steps). */
   readonly timeoutSeconds?: number;
 }
 
-/** A list request, as Kubernetes' list parameters (served from the cache). */
+/** A list request, as Kubernetes' list parameters (served from the cache, or from storage where the cache cannot). */
 export interface CacherListRequest extends CacherRequestScope {
   /** At most this many items (0: no limit). */
   readonly limit?: number;
   /** The continue token of the previous page. */
   readonly continue?: string;
+}
+
+/** The answer of {@link Cacher.list}: the cache's result shape, wherever it was served from. */
+export interface CacherListResult extends CacheListResult {
+  /** Where the page was read: the watch cache, or the storage (delegated, see {@link CacherOptions.storage}). */
+  readonly servedFrom: 'cache' | 'storage';
+}
+
+/** A GET request, as Kubernetes' get parameters. */
+export interface CacherGetRequest {
+  /** The object's namespace; unset or `""` for a cluster-scoped resource. */
+  readonly namespace?: string;
+  /**
+   * Unset or `""`: the latest state (read from storage when one is given, as
+   * Kubernetes does; else a consistent read of the cache); `"0"`: the cached
+   * state; `"N"`: a state not older than N (waits for the cache).
+   */
+  readonly resourceVersion?: string;
+  /** Aborts a wait for the cache to catch up. */
+  readonly signal?: AbortSignal;
 }
 
 /** Observable state of a Cacher (a fresh object per read). */
@@ -113,6 +155,19 @@ export interface CacherStats extends WatchCacheStats {
   /** The time budget available now, in milliseconds. */
   readonly budgetMs: number;
 }
+
+/**
+ * Every timer the Cacher sets is a background one (`unref`): a process that
+ * forgot `stop()` or to close a watcher exits. Safe because a timer here never
+ * produces what a consumer waits for on its own: bookmarks and the deadline
+ * only matter to a consumer that something else keeps alive — an HTTP
+ * socket, a source's connection, the writes that feed the cache — and a
+ * pending promise alone does not keep Node running. The price: a script
+ * whose only pending work is a watch awaiting its `timeoutSeconds` exits
+ * before the deadline instead of ending the loop (keep something ref'd, or
+ * close the watcher).
+ */
+const BACKGROUND = { background: true } as const;
 
 interface WatchTimers {
   deadline: Timer | undefined;
@@ -131,10 +186,11 @@ interface WatchTimers {
  * ones; a delivery is one pointer in a bounded queue; bytes are framed once
  * per event per encoder identifier, whoever reads them. A slow consumer costs
  * the others at most the time budget (≤ `budgetCapMs` at once, refilled
- * `budgetRefillMsPerSecond`), then it is terminated.
+ * `budgetRefillMsPerSecond`), then it is shed (its stream ends cleanly).
  *
- * Caveats: with a real clock and bookmarks, each bookmarking watcher holds one
- * timer; call {@link stop} (or close the watchers) when done.
+ * Caveats: with a real clock, each watcher with bookmarks or a deadline holds
+ * a timer (a background one: it does not keep the process alive); call
+ * {@link stop} (or close the watchers) when done.
  */
 export class Cacher {
   /** The resource name. */
@@ -154,8 +210,15 @@ export class Cacher {
   readonly #jitter: number;
   readonly #random: () => number;
   readonly #timers = new Map<CacheWatcher, WatchTimers>();
+  readonly #storage: CacherStorage | undefined;
+  /** Whether the source's current watch can report progress: `false` → consistent lists go to storage (delegator.go). */
+  #progressSupported = true;
 
-  /** @throws TypeError/RangeError naming a bad option. */
+  /**
+   * @throws TypeError/RangeError naming a bad option; TypeError when
+   *   `objectKind` is unset and `resource` is not a built-in resource (see
+   *   `BUILT_IN_RESOURCE_KINDS`).
+   */
   constructor(options: CacherOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`Expected \`options\` to be an object, got ${received(options)}`);
     this.#clock = options.clock ?? systemClock;
@@ -187,9 +250,26 @@ export class Cacher {
       metrics: this.metrics,
       onDetach: (watcher) => this.#forget(watcher),
     });
-    const { source: _source, reflector: _reflector, queueSizes: _q, budgetRefillMsPerSecond: _r, budgetCapMs: _c, bookmarkJitter: _j, random: _rand, metrics: _m, ...cacheOptions } = options;
+    const objectKind = resolveObjectKind(String(options.resource), options.objectKind);
+    if (options.storage !== undefined && (typeof options.storage !== 'object' || options.storage === null || typeof options.storage.list !== 'function' || typeof options.storage.get !== 'function')) {
+      throw new TypeError(`Expected \`storage\` to be a Storage (with get and list), got ${received(options.storage)}`);
+    }
+    const {
+      source: _source,
+      reflector: _reflector,
+      queueSizes: _q,
+      budgetRefillMsPerSecond: _r,
+      budgetCapMs: _c,
+      bookmarkJitter: _j,
+      random: _rand,
+      metrics: _m,
+      storage: _s,
+      objectKind: _k,
+      ...cacheOptions
+    } = options;
     this.cache = new WatchCache({
       ...cacheOptions,
+      objectKind,
       indexes,
       clock: this.#clock,
       // The Cacher schedules bookmarks per watcher (jittered, before deadlines).
@@ -198,8 +278,9 @@ export class Cacher {
       fanout: this.#dispatcher,
     });
     this.resource = this.cache.resource;
+    this.#storage = options.storage;
     this.#fields = options.selectableFields ?? new SelectableFieldsRegistry().get(this.resource);
-    this.reflector = options.source === undefined ? undefined : new Reflector(options.source, this.cache, { clock: this.#clock, ...options.reflector });
+    this.reflector = options.source === undefined ? undefined : new Reflector(this.#observeProgress(options.source), this.cache, { clock: this.#clock, ...options.reflector });
   }
 
   /** Starts the Reflector (no-op without a source). */
@@ -241,44 +322,165 @@ export class Cacher {
   }
 
   /**
-   * A LIST served from the cache (see {@link WatchCache.list}), its items the
+   * A LIST with Kubernetes' parameters, served from the cache (see
+   * {@link WatchCache.list} for the resourceVersion semantics), its items the
    * same CachingObjects watches deliver: bytes encoded for one are reused by
    * the other.
    *
-   * @throws StatusError BadRequest for malformed selectors or parameters, and as {@link WatchCache.list}.
+   * With a {@link CacherOptions.storage}, what the cache cannot serve is read
+   * from storage, as Kubernetes' CacheDelegator (delegator.go) does, with the
+   * same result shape (items, resourceVersion, a continue token in the same
+   * format, remainingItemCount for an empty selector):
+   *
+   * | request | served from |
+   * | --- | --- |
+   * | Exact `N` (or `N` with a limit and no match), continue token | the cache if its history or a kept snapshot holds the revision, else storage at that revision |
+   * | continue token whose revision storage compacted | Expired 410 with `metadata.continue` = a token of rv −1 (go on at the latest revision, inconsistently) |
+   * | unset (consistent) | the cache after waiting for storage's revision; storage when the source cannot report progress, or the wait times out |
+   * | `"0"`, NotOlderThan `N` | the cache |
+   * | any, cache not ready, limit and no selector | storage (Kubernetes' ResilientWatchCacheInitialization) |
+   *
+   * @throws StatusError BadRequest 400 for malformed selectors or parameters;
+   *   Invalid 422 for options that do not fit together; as
+   *   {@link WatchCache.list} (Expired 410, Timeout 504, not ready) where the
+   *   storage does not take over; what the storage throws where it does.
    */
-  list(request: CacherListRequest = {}): Promise<CacheListResult> {
+  async list(request: CacherListRequest = {}): Promise<CacherListResult> {
     const { predicate, prefix } = this.#selection(request);
-    return this.cache.list({
-      predicate,
-      prefix,
-      ...(request.resourceVersion === undefined ? {} : { resourceVersion: request.resourceVersion }),
-      ...(request.resourceVersionMatch === undefined ? {} : { resourceVersionMatch: request.resourceVersionMatch }),
-      ...(request.limit === undefined ? {} : { limit: request.limit }),
-      ...(request.continue === undefined ? {} : { continue: request.continue }),
-      ...(request.signal === undefined ? {} : { signal: request.signal }),
-    });
+    const storage = this.#storage;
+    if (storage !== undefined) {
+      if (!this.cache.isReady && predicate.isEverything && (request.limit ?? 0) > 0) return this.#listFromStorage(storage, request, predicate, prefix, false);
+      const rv = request.resourceVersion ?? '';
+      if (rv === '' && (request.continue ?? '') === '' && !this.#progressSupported) return this.#listFromStorage(storage, request, predicate, prefix, false);
+    }
+    try {
+      const result = await this.cache.list({
+        predicate,
+        prefix,
+        ...(request.resourceVersion === undefined ? {} : { resourceVersion: request.resourceVersion }),
+        ...(request.resourceVersionMatch === undefined ? {} : { resourceVersionMatch: request.resourceVersionMatch }),
+        ...(request.limit === undefined ? {} : { limit: request.limit }),
+        ...(request.continue === undefined ? {} : { continue: request.continue }),
+        ...(request.signal === undefined ? {} : { signal: request.signal }),
+      });
+      return { ...result, servedFrom: 'cache' };
+    } catch (error) {
+      if (storage === undefined) throw error;
+      // The cache validated the request: Expired means it no longer holds the revision (Exact, continue).
+      if (isStatusError(error, 'Expired')) return this.#listFromStorage(storage, request, predicate, prefix, false);
+      // A consistent read whose wait timed out: storage's latest state (delegator.go's fallback).
+      if (isStatusError(error, 'Timeout') && (request.resourceVersion ?? '') === '' && (request.continue ?? '') === '') {
+        return this.#listFromStorage(storage, request, predicate, prefix, true);
+      }
+      throw error;
+    }
   }
 
   /**
-   * Opens a watch. Parameter rules as Kubernetes: `sendInitialEvents`
-   * requires `resourceVersionMatch=NotOlderThan` and `allowWatchBookmarks`;
-   * `resourceVersionMatch` without `sendInitialEvents` is forbidden.
+   * A Kubernetes GET: the object `name` (in `namespace`), with Kubernetes'
+   * resourceVersion semantics for GET (delegator.go `Get`): unset or `""` →
+   * the latest state, read from storage when one is given (and a consistent
+   * read of the cache otherwise); `"0"` → the cached state; `"N"` → a state
+   * not older than N (waits for the cache, up to `consistentReadTimeoutMs`).
+   * While the cache is not ready, a GET goes to storage when one is given.
+   * Returns the shared CachingObject (do not modify). O(log n) from the cache.
+   *
+   * @throws StatusError NotFound 404; BadRequest 400 for a malformed
+   *   resourceVersion, name or namespace; Timeout 504 when the cache does not
+   *   reach N in time; not ready (without storage); what the storage throws.
+   */
+  async get(name: string, request: CacherGetRequest = {}): Promise<CachingObject> {
+    if (typeof name !== 'string' || name === '' || name.includes('/')) throw badRequest(`invalid name ${JSON.stringify(name)}`);
+    const ns = request.namespace ?? '';
+    if (typeof ns !== 'string' || ns.includes('/')) throw badRequest(`invalid namespace ${JSON.stringify(ns)}`);
+    const key = ns === '' ? `${this.cache.prefix}${name}` : `${this.cache.prefix}${ns}/${name}`;
+    const rv = request.resourceVersion ?? '';
+    const revision = rv === '' ? undefined : parseResourceVersion(rv);
+    const storage = this.#storage;
+    if (storage !== undefined && (revision === undefined || !this.cache.isReady)) return CachingObject.from(await storage.get(key));
+    await this.cache.waitUntilFresh(revision, request.signal);
+    const object = this.cache.get(key);
+    if (object === undefined) throw notFound(this.resource, name);
+    return object;
+  }
+
+  /** A list page read from storage; `latest`: at its current revision whatever the request asked (a timed-out consistent read). */
+  async #listFromStorage(storage: CacherStorage, request: CacherListRequest, predicate: SelectionPredicate, prefix: string, latest: boolean): Promise<CacherListResult> {
+    const rv = request.resourceVersion ?? '';
+    const token = request.continue ?? '';
+    const match = validateListOptions({
+      ...(request.resourceVersion === undefined ? {} : { resourceVersion: request.resourceVersion }),
+      ...(request.resourceVersionMatch === undefined ? {} : { resourceVersionMatch: request.resourceVersionMatch }),
+      ...(request.continue === undefined ? {} : { continue: request.continue }),
+    });
+    const limit = checkLimit(request.limit);
+    let revision: number | undefined;
+    let startKey: string | undefined;
+    let minimumRevision: number | undefined;
+    if (token !== '') {
+      const from = decodeContinueToken(token, prefix);
+      if (rv !== '' && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+      // rv −1: go on at the latest revision (the token of a 410 after compaction).
+      revision = from.revision > 0 ? from.revision : undefined;
+      startKey = from.startKey;
+    } else if (rv !== '' && !latest) {
+      const requested = parseResourceVersion(rv);
+      if (requested > 0 && (match === 'Exact' || (match === undefined && limit > 0))) revision = requested;
+      else if (requested > 0) minimumRevision = requested;
+    }
+    const result = await listFromStorage(storage, (object) => this.cache.keyOf(object), this.#fields, {
+      prefix,
+      predicate,
+      limit,
+      revision,
+      startKey,
+      isContinue: token !== '',
+      minimumRevision,
+    });
+    try {
+      this.metrics.listsDelegated.inc(this.resource);
+    } catch {
+      // See CacherDispatcher's `safely`.
+    }
+    return { ...result, servedFrom: 'storage' };
+  }
+
+  /** `source`, noting whether each watch it opens can report progress (a consistent read needs it to be answered by the cache). */
+  #observeProgress(source: ListerWatcher): ListerWatcher {
+    const watch = (options: Parameters<ListerWatcher['watch']>[0]): SourceWatch => {
+      const opened = source.watch(options);
+      this.#progressSupported = typeof opened.requestProgress === 'function';
+      return opened;
+    };
+    const observed: ListerWatcher = { list: (options) => source.list(options), watch };
+    const current = source.currentRevision;
+    return current === undefined ? observed : { ...observed, currentRevision: () => current.call(source) };
+  }
+
+  /**
+   * Opens a watch. Parameter rules as Kubernetes' `ValidateListOptions`
+   * (Invalid 422): `sendInitialEvents` requires
+   * `resourceVersionMatch=NotOlderThan`; `resourceVersionMatch` without
+   * `sendInitialEvents` is forbidden. `allowWatchBookmarks` is not required
+   * (without it, no initial-events-end bookmark is sent).
    *
    * The watcher's queue holds 10 (routed by a trigger), 100 (other selector)
    * or 1000 (everything) events by default; when it stays full beyond the
-   * time budget, the watch fails with Gone 410 naming the revision to resume
-   * from. At `timeoutSeconds` it ends cleanly.
+   * time budget, the watcher is shed: it ends cleanly, as at
+   * `timeoutSeconds` (no ERROR event, as Kubernetes' cache watcher), so the
+   * client re-watches from the last resourceVersion it received instead of
+   * relisting; {@link CacheWatcher.isShed} and the
+   * `watchersTerminated{reason="unresponsive"}` counter tell it apart.
    *
    * @throws StatusError BadRequest 400 for bad parameters or selectors;
    *   Expired 410 for a revision older than the history; Timeout 504 when the
-   *   cache does not reach the revision in time; ServiceUnavailable before
-   *   the initial list.
+   *   cache does not reach the revision in time; not ready before the initial
+   *   list. These come before the stream opens: an HTTP host answers them
+   *   with their status code. A failure after (the watcher's iteration
+   *   throws) goes out as one ERROR event of an HTTP 200 stream
+   *   ({@link writeWatchResponse}, {@link writeWatchError}).
    */
   async watch(request: CacherWatchRequest = {}): Promise<CacheWatcher> {
-    if (request.sendInitialEvents === true && request.allowWatchBookmarks !== true) {
-      throw badRequest('allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true');
-    }
     const timeoutSeconds = request.timeoutSeconds ?? 0;
     if (typeof timeoutSeconds !== 'number' || !Number.isSafeInteger(timeoutSeconds) || timeoutSeconds < 0) {
       throw badRequest(`timeoutSeconds: Invalid value: ${JSON.stringify(timeoutSeconds)}: must be a non-negative integer`);
@@ -302,10 +504,19 @@ export class Cacher {
     const timers: WatchTimers = { deadline: undefined, bookmark: undefined, deadlineAt };
     this.#timers.set(watcher, timers);
     if (deadlineAt !== undefined) {
-      timers.deadline = this.#clock.setTimer(() => {
-        this.metrics.watchersTerminated.inc('timeout');
-        watcher.close();
-      }, deadlineAt - now);
+      timers.deadline = setLongTimer(
+        this.#clock,
+        () => {
+          watcher.close();
+          try {
+            this.metrics.watchersTerminated.inc('timeout');
+          } catch {
+            // A host's metrics must not keep the watch open (see CacherDispatcher's `safely`).
+          }
+        },
+        deadlineAt - now,
+        BACKGROUND,
+      );
     }
     if (request.allowWatchBookmarks === true) this.#scheduleBookmark(watcher, timers, now);
     return watcher;
@@ -321,12 +532,17 @@ export class Cacher {
     let at = this.#bookmarkIntervalMs > 0 ? now + this.#bookmarkIntervalMs * (1 - this.#jitter * this.#random()) : Infinity;
     if (timers.deadlineAt !== undefined && timers.deadlineAt - 2000 > now) at = Math.min(at, timers.deadlineAt - 2000);
     if (at === Infinity) return;
-    timers.bookmark = this.#clock.setTimer(() => {
-      timers.bookmark = undefined;
-      if (watcher.isStopped) return;
-      watcher.requestBookmark();
-      this.#scheduleBookmark(watcher, timers, this.#clock.now());
-    }, at - now);
+    timers.bookmark = setLongTimer(
+      this.#clock,
+      () => {
+        timers.bookmark = undefined;
+        if (watcher.isStopped) return;
+        watcher.requestBookmark();
+        this.#scheduleBookmark(watcher, timers, this.#clock.now());
+      },
+      at - now,
+      BACKGROUND,
+    );
   }
 
   #forget(watcher: CacheWatcher): void {

@@ -70,11 +70,14 @@ function writeToken(tail: string, plain: boolean, revision: number, remainingCou
 export function decodeContinueToken(token: string, prefix: string): ContinueToken {
   const bytes = decodeRawBase64Url(token);
   let data: unknown;
+  let text: string;
   try {
-    data = JSON.parse(isAscii(bytes) ? bytes.toString('latin1') : UTF8.decode(bytes));
+    text = isAscii(bytes) ? bytes.toString('latin1') : UTF8.decode(bytes);
+    data = JSON.parse(text);
   } catch {
     throw invalid('continue key is not valid: malformed JSON');
   }
+  checkIntegerLiterals(text);
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw invalid(`continue key is not valid: json: cannot unmarshal ${goType(data)} into Go value of type storage.continueToken`);
   }
@@ -92,6 +95,53 @@ export function decodeContinueToken(token: string, prefix: string): ContinueToke
   if (startKey === undefined) throw invalid(`continue key is not valid: ${start}`);
   return { revision, startKey, remainingCount: remaining > 0 ? remaining : 0 };
 }
+
+/**
+ * Go decodes `rv` and `rc` into int64 from the number's text
+ * (`strconv.ParseInt`): `1e3`, `1.0` or `-0.5` are refused, though
+ * `JSON.parse` reads `1e3` and `1.0` as integers. One pass over the (valid)
+ * JSON text, looking at the numbers of the top-level members `rv` and `rc`.
+ *
+ * @throws StatusError BadRequest 400 `… cannot unmarshal number 1e3 into Go struct field continueToken.rv of type int64`.
+ */
+function checkIntegerLiterals(text: string): void {
+  let depth = 0;
+  let member: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const start = i;
+      for (i++; text.charCodeAt(i) !== QUOTE; i++) if (text.charCodeAt(i) === BACKSLASH) i++;
+      if (depth !== 1) continue;
+      // A string at depth 1 followed by `:` names a member (unescaped: `"\u0072v"` is `rv` to Go too).
+      let j = i + 1;
+      while (isJsonSpace(text.charCodeAt(j))) j++;
+      if (text.charCodeAt(j) === COLON) member = JSON.parse(text.slice(start, i + 1)) as string;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      const start = i;
+      while (i + 1 < text.length && isNumberChar(text.charCodeAt(i + 1))) i++;
+      if (depth !== 1 || (member !== 'rv' && member !== 'rc')) continue;
+      const literal = text.slice(start, i + 1);
+      if (!/^-?(?:0|[1-9][0-9]*)$/.test(literal) || !Number.isSafeInteger(Number(literal))) {
+        throw invalid(`continue key is not valid: json: cannot unmarshal number ${literal} into Go struct field continueToken.${member} of type int64`);
+      }
+    }
+  }
+}
+
+function isJsonSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+function isNumberChar(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || code === 0x2e || code === 0x65 || code === 0x45 || code === 0x2b || code === 0x2d;
+}
+
+const COLON = 0x3a;
 
 /** The full key a token's `start` names under `prefix`, as Kubernetes resolves it; `undefined` when `path.Clean` would change it (a way out of the prefix). */
 function startKeyOf(start: string, prefix: string): string | undefined {
@@ -233,6 +283,8 @@ export class IssuedContinueTokens {
   #lastText = '';
   #last: IssuedToken | undefined;
   #lastUsed = false;
+  /** The tokens decoded from memory: their `remainingCount` is the one this wrote, not a client's. */
+  readonly #fromMemory = new WeakSet<ContinueToken>();
 
   /** @param capacity how many tokens at least to remember: about one per client walking a list at once. */
   constructor(capacity = 256) {
@@ -263,10 +315,20 @@ export class IssuedContinueTokens {
       shape === PLAIN_RESUMING_TAIL && isTokenRevision(revision) && Number.isSafeInteger(remainingCount)
         ? { revision, startKey: nextKey, remainingCount: remainingCount > 0 ? remainingCount : 0 }
         : undefined;
+    if (decoded !== undefined) this.#fromMemory.add(decoded);
     this.#lastText = text;
     this.#last = { prefix, tail, revision, remainingCount, decoded };
     this.#lastUsed = false;
     return text;
+  }
+
+  /**
+   * Whether `token` came from {@link decode}'s memory of a token this issued:
+   * then its `remainingCount` is the one this wrote. Any other token's count
+   * is the client's to make up, and must not be trusted.
+   */
+  isIssued(token: ContinueToken): boolean {
+    return this.#fromMemory.has(token);
   }
 
   /** {@link decodeContinueToken}, from memory when this issued `text` for `prefix`. */
@@ -286,6 +348,7 @@ export class IssuedContinueTokens {
     if (issued.decoded === undefined) {
       const startKey = startKeyOf(`${issued.tail}\u0000`, prefix);
       issued.decoded = startKey === undefined ? null : { revision: issued.revision, startKey, remainingCount: issued.remainingCount > 0 ? issued.remainingCount : 0 };
+      if (issued.decoded !== null) this.#fromMemory.add(issued.decoded);
     }
     return issued.decoded ?? decodeContinueToken(text, prefix);
   }
@@ -304,4 +367,18 @@ interface IssuedToken {
   readonly remainingCount: number;
   /** The decoded token once known; null when decoding refuses it. */
   decoded: ContinueToken | null | undefined;
+}
+
+/**
+ * The token that resumes a list under `prefix` from `startKey` (inclusive)
+ * at `revision`, `-1` meaning "the latest revision": the token etcd3 hands
+ * back with a 410 when the revision of a continue token was compacted
+ * (errors.go `handleCompactedErrorForPaging`), so the client can go on with an
+ * inconsistent list. Cost: one small JSON string and its base64.
+ *
+ * @throws RangeError when `startKey` is not under `prefix`.
+ */
+export function encodeContinueTokenFrom(startKey: string, prefix: string, revision: number): string {
+  const start = JSON.stringify(tailOf(startKey, prefix));
+  return Buffer.from(`{"v":"${CONTINUE_TOKEN_VERSION}","rv":${revision},"start":${start}}`, 'utf8').toString('base64url');
 }

@@ -27,16 +27,29 @@ export type { ObjectAttributes } from './selection-predicate.js';
 export { CacheWatcher, watchEventFor } from './cache-watcher.js';
 export type { CacheWatcherInit, OfferResult, WatcherSource } from './cache-watcher.js';
 export { Cacher } from './cacher.js';
-export type { CacherListRequest, CacherOptions, CacherQueueSizes, CacherRequestScope, CacherStats, CacherWatchRequest } from './cacher.js';
+export type {
+  CacherGetRequest,
+  CacherListRequest,
+  CacherListResult,
+  CacherOptions,
+  CacherQueueSizes,
+  CacherRequestScope,
+  CacherStats,
+  CacherWatchRequest,
+} from './cacher.js';
+export { listFromStorage } from './cacher-storage.js';
+export type { CacherStorage, StorageListRequest } from './cacher-storage.js';
+export { BUILT_IN_RESOURCE_KINDS, resolveObjectKind } from './resource-kinds.js';
+export type { ObjectKind } from './resource-kinds.js';
 export { CacherDispatcher } from './cacher-dispatcher.js';
 export type { CacherDispatcherOptions, WatchTrigger } from './cacher-dispatcher.js';
-export { writeWatchResponse } from './cacher-http.js';
+export { writeWatchError, writeWatchResponse } from './cacher-http.js';
 export type { WatchResponseOptions, WatchResponseResult } from './cacher-http.js';
 export { CacherMetrics, Histogram, LabeledCounter, LabeledGauge } from './cacher-metrics.js';
 export { TimeBudget } from './cacher-time-budget.js';
 export type { TimeBudgetOptions } from './cacher-time-budget.js';
 export type { WatchFanout } from './watch-fanout.js';
-export { CONTINUE_TOKEN_VERSION, decodeContinueToken, encodeContinueToken } from './continue-token.js';
+export { CONTINUE_TOKEN_VERSION, decodeContinueToken, encodeContinueToken, encodeContinueTokenFrom } from './continue-token.js';
 export type { ContinueToken } from './continue-token.js';
 export { customIndex, fieldIndex, Indexer, labelIndex, namespaceIndex } from './indexer.js';
 export type { IndexDefinition } from './indexer.js';
@@ -46,6 +59,8 @@ export { OrderedStore, StoreEntry, StoreSnapshot } from './ordered-store.js';
 export type { EntryChunks } from './ordered-store.js';
 export { checkLimit, checkResourceVersionMatch, parseResourceVersion } from './resource-version.js';
 export type { ResourceVersionMatch } from './resource-version.js';
+export { validateListOptions } from './list-options.js';
+export type { ListOptionsToValidate } from './list-options.js';
 export { WatchCache } from './watch-cache.js';
 export type {
   CacheEvent,
@@ -66,5 +81,5 @@ export { isStatusError, StatusError } from '@apiserver-kit/codec';
 export type { StatusReason } from '@apiserver-kit/codec';
 export { storageListerWatcher } from './lister-watcher.js';
 export type { ListerWatcher, SourceEvent, SourceList, SourceWatch, StorageListerWatcherOptions } from './lister-watcher.js';
-export { DEFAULT_REFLECTOR_BACKOFF, Reflector } from './reflector.js';
+export { DEFAULT_REFLECTOR_BACKOFF, Reflector, VERY_SHORT_WATCH_MESSAGE, VERY_SHORT_WATCH_MS } from './reflector.js';
 export type { ReflectorOptions, ReflectorStats } from './reflector.js';

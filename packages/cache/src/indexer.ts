@@ -35,7 +35,12 @@ export function namespaceIndex(): IndexDefinition {
   return Object.freeze({
     name: 'namespace',
     field: 'metadata.namespace',
-    valuesOf: (entry: StoreEntry): string => entry.object.getObject().metadata?.namespace ?? '',
+    valuesOf: (entry: StoreEntry): string => {
+      // A malformed object (a namespace that is not a string) is filed as cluster-scoped, never throws.
+      const meta: unknown = entry.object.getObject().metadata;
+      const namespace = typeof meta === 'object' && meta !== null ? (meta as { namespace?: unknown }).namespace : undefined;
+      return typeof namespace === 'string' ? namespace : '';
+    },
   });
 }
 
@@ -58,7 +63,10 @@ export function fieldIndex(field: string): IndexDefinition {
   return Object.freeze({
     name: `field:${field}`,
     field,
-    valuesOf: (entry: StoreEntry): string => entry.fields?.[field] ?? '',
+    valuesOf: (entry: StoreEntry): string => {
+      const value: unknown = entry.fields?.[field];
+      return typeof value === 'string' ? value : '';
+    },
   });
 }
 
@@ -181,9 +189,11 @@ export class Indexer {
   }
 }
 
+/** The values as a list; anything but a string or an array of strings (a custom index's mistake) files nothing. */
 function normalise(values: string | readonly string[] | undefined): readonly string[] {
-  if (values === undefined) return EMPTY;
-  return typeof values === 'string' ? [values] : values;
+  if (typeof values === 'string') return [values];
+  if (!Array.isArray(values)) return EMPTY;
+  return values.every((value) => typeof value === 'string') ? values : values.filter((value) => typeof value === 'string');
 }
 
 function* merge(iterators: IterableIterator<string>[]): IterableIterator<string> {

@@ -57,7 +57,8 @@ export class LabelRequirement {
    * than 15 digits, which is compared as a bigint).
    */
   matches(labels: LabelSet): boolean {
-    const value = labels === undefined ? undefined : labels[this.key];
+    // Robust to whatever a caller passes (null, a string): only a record's own string values count.
+    const value = typeof labels === 'object' && labels !== null ? labels[this.key] : undefined;
     // typeof, not `in`/hasOwn: inherited Object.prototype members are never
     // strings, so this both guards and costs nothing.
     const has = typeof value === 'string';

@@ -16,7 +16,12 @@ export type SourceEvent =
       readonly object: KubeObject;
       /** The revision of the change. */
       readonly revision: number;
-      /** The storage key, when the source knows it (the cache computes it otherwise). */
+      /**
+       * The storage key, when the source knows it (the cache computes it
+       * otherwise, from the object's metadata). Give it whenever known: the
+       * cache files the object under it, and only it is sure to match storage's
+       * (an object stored without `metadata.namespace` under a namespaced key).
+       */
       readonly key?: string;
     }
   | {
@@ -29,6 +34,8 @@ export type SourceEvent =
 export interface SourceList {
   readonly items: readonly KubeObject[];
   readonly revision: number;
+  /** The storage key of each item, in the order of `items`, when the source knows them (see {@link SourceEvent}'s `key`). */
+  readonly keys?: readonly string[];
 }
 
 /** An open watch of a source: iterate once; failures (Expired, Gone, network) surface from the iteration. */
@@ -70,15 +77,19 @@ export function storageListerWatcher(storage: Storage, prefix: string, options: 
   return {
     async list({ signal }): Promise<SourceList> {
       const items: KubeObject[] = [];
+      // Storage's keys, while every page has them (an implementation without them leaves keying to the cache).
+      let keys: string[] | undefined = [];
       let page = await storage.list(prefix, { limit: pageSize });
       const revision = page.revision;
-      items.push(...page.items);
-      while (page.more && page.nextKey !== undefined) {
+      for (;;) {
+        for (const item of page.items) items.push(item);
+        if (keys !== undefined && page.keys !== undefined && page.keys.length === page.items.length) for (const key of page.keys) keys.push(key);
+        else keys = undefined;
+        if (!page.more || page.nextKey === undefined) break;
         signal?.throwIfAborted();
         page = await storage.list(prefix, { limit: pageSize, revision, startKey: page.nextKey });
-        for (const item of page.items) items.push(item);
       }
-      return { items, revision };
+      return keys === undefined ? { items, revision } : { items, revision, keys };
     },
     watch({ fromRevision, signal }): SourceWatch {
       return storage.watch(prefix, {

@@ -10,7 +10,7 @@
  *      ▼ the snapshot keeps the old ones: it never sees the write
  * ```
  */
-import { type CachingObject, CachingWatchEvent } from '@apiserver-kit/codec';
+import { type CachingObject, CachingWatchEvent, type KubeObject } from '@apiserver-kit/codec';
 import type { FieldSet } from './field-selector.js';
 import { type BTree, type CursorPosition, newKeyTree, RangeCursor } from './internal/btree.js';
 import type { LabelSet } from './label-requirement.js';
@@ -30,7 +30,11 @@ export class StoreEntry {
   readonly key: string;
   /** The object version with its cached encodings. */
   readonly object: CachingObject;
-  /** `metadata.labels` of the object, `undefined` when it has none. */
+  /**
+   * `metadata.labels` of the object, `undefined` when it has none — or when
+   * they are not a plain record (null, a string, an array: a malformed object
+   * the cache still holds matches as one without labels, never throws).
+   */
   readonly labels: LabelSet;
   /** The selectable fields of the version (`SelectableFields.compute`). */
   readonly fields: FieldSet;
@@ -41,9 +45,11 @@ export class StoreEntry {
   constructor(key: string, object: CachingObject, fields: FieldSet, revision: number) {
     this.key = key;
     this.object = object;
-    this.labels = object.getObject().metadata?.labels;
+    this.labels = labelSetOf(object.getObject());
     this.fields = fields;
     this.revision = revision;
+    // Shared by the store, indexes, history and every watcher: nobody may change it (the lazy event is a private field).
+    Object.freeze(this);
   }
 
   /**
@@ -96,6 +102,11 @@ export class StoreSnapshot {
   /** As {@link OrderedStore.chunks}, over the snapshot. */
   chunks(fromKey: string, toKey: string): EntryChunks {
     return this.#resume.chunks(this.#tree, fromKey, toKey);
+  }
+
+  /** As {@link OrderedStore.count}, over the snapshot. */
+  count(fromKey: string, toKey: string): number {
+    return countRange(this.#tree, fromKey, toKey);
   }
 
   /** As {@link OrderedStore.remember}; the snapshot never changes, so the place stays good while the snapshot lives. */
@@ -231,6 +242,11 @@ export class OrderedStore {
     this.#resume.remember(chunks, index, fromKey);
   }
 
+  /** How many keys lie in [`fromKey`, `toKey`): O(log n + k / leaf size), a leaf at a time. */
+  count(fromKey: string, toKey: string): number {
+    return countRange(this.#tree, fromKey, toKey);
+  }
+
   /** An O(1) copy-on-write snapshot labelled with `revision`. */
   snapshot(revision: number): StoreSnapshot {
     return new StoreSnapshot(this.#tree.clone(), revision);
@@ -313,4 +329,21 @@ function* rangeValues(tree: BTree<string, StoreEntry>, fromKey: string, toKey: s
     yield entry;
     if (entry === last) return;
   }
+}
+
+/** The labels of `object` as a selector reads them: its `metadata.labels` when that is a plain record, else none. */
+function labelSetOf(object: KubeObject): LabelSet {
+  const meta: unknown = object.metadata;
+  if (typeof meta !== 'object' || meta === null) return undefined;
+  const labels: unknown = (meta as { labels?: unknown }).labels;
+  return typeof labels === 'object' && labels !== null && !Array.isArray(labels) ? (labels as LabelSet) : undefined;
+}
+
+/** The keys of `tree` in [`fromKey`, `toKey`), counted a leaf at a time. */
+function countRange(tree: BTree<string, StoreEntry>, fromKey: string, toKey: string): number {
+  if (!(fromKey < toKey)) return 0;
+  const cursor = new RangeCursor(tree, fromKey, toKey);
+  let n = 0;
+  while (cursor.next()) n += cursor.end - cursor.start;
+  return n;
 }

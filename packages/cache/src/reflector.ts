@@ -13,19 +13,42 @@
  *                         other failure          └─┘ other failures after a backoff
  * ```
  *
+ * A watch that ends within {@link VERY_SHORT_WATCH_MS} without delivering
+ * anything is a failure (client-go reflector.go `watchHandler`, "very short
+ * watch"): backoff, then relist. Reopening at once would spin on a source
+ * whose watches end immediately and starve every timer of the process.
+ *
+ * Its own timers (progress requests, backoff sleeps) are background ones: a
+ * Reflector that nobody stops does not keep the process alive.
+ *
+ * Callbacks: an `onError` that throws is ignored (the Reflector goes on; the
+ * throw is lost rather than allowed to break the loop).
+ *
  * It also serves the cache as its {@link RevisionSource}: consistent reads
  * ask the source's current revision, and a waiting read asks the watch for a
  * progress bookmark so that the cache reaches that revision even when no
  * change arrives.
  */
 import { isStatusError } from '@apiserver-kit/codec';
-import { backoffDelay, type Clock, resolveRetryOptions, type RetryOptions, sleep, systemClock, type Timer } from '@apiserver-kit/storage';
+import { backoffDelay, type Clock, resolveRetryOptions, type RetryOptions, systemClock, type Timer } from '@apiserver-kit/storage';
 import { checkDuration } from './internal/arguments.js';
 import type { ListerWatcher, SourceWatch } from './lister-watcher.js';
 import type { RevisionSource, WatchCache } from './watch-cache.js';
 
 /** Backoff of relists and re-watches (client-go's reflector: 800 ms doubling to 30 s, jitter 1.0). */
 export const DEFAULT_REFLECTOR_BACKOFF: RetryOptions = Object.freeze({ steps: 1, durationMs: 800, factor: 2, jitter: 1, capMs: 30_000 });
+
+/**
+ * A watch that ends sooner than this, in milliseconds, having delivered no
+ * event (bookmarks count), failed: client-go's reflector treats it so.
+ */
+export const VERY_SHORT_WATCH_MS = 1000;
+
+/** The message of the error reported for a very short watch (client-go's wording, without its reflector name). */
+export const VERY_SHORT_WATCH_MESSAGE = 'very short watch: Unexpected watch close - watch lasted less than a second and no items received';
+
+/** Timers that must not keep the process alive on their own. */
+const BACKGROUND = { background: true } as const;
 
 type WatchOutcome =
   | { readonly kind: 'aborted'; readonly revision: number }
@@ -43,7 +66,11 @@ export interface ReflectorOptions {
   readonly random?: () => number;
   /** How often to ask the watch for a progress bookmark, in milliseconds; 0 for only on demand; @default 5000 */
   readonly progressIntervalMs?: number;
-  /** Told about every failure the Reflector recovers from (for logs and metrics). */
+  /**
+   * Told about every failure the Reflector recovers from (for logs and
+   * metrics), including a very short watch (an `Error` with
+   * {@link VERY_SHORT_WATCH_MESSAGE}). What it throws is ignored.
+   */
   readonly onError?: (error: unknown) => void;
 }
 
@@ -141,7 +168,7 @@ export class Reflector implements RevisionSource {
       try {
         const listed = await this.#source.list({ signal });
         if (signal.aborted) return;
-        this.#cache.replace(listed.items, listed.revision);
+        this.#cache.replace(listed.items, listed.revision, listed.keys);
         revision = listed.revision;
         this.#lists++;
       } catch (error) {
@@ -167,12 +194,15 @@ export class Reflector implements RevisionSource {
     signal: AbortSignal,
   ): Promise<WatchOutcome> {
     let last = revision;
+    const startedAt = this.#clock.now();
+    let delivered = false;
     const watch = this.#source.watch({ fromRevision: revision, signal });
     this.#watch = watch;
     this.#watches++;
     this.#scheduleProgress();
     try {
       for await (const event of watch) {
+        delivered = true;
         if (event.type === 'BOOKMARK') this.#cache.advance(event.revision);
         else if (event.revision > this.#cache.revision) {
           this.#cache.apply({ type: event.type, object: event.object, revision: event.revision, ...(event.key === undefined ? {} : { key: event.key }) });
@@ -181,7 +211,11 @@ export class Reflector implements RevisionSource {
         // A watch that delivers is healthy: the next failure starts the backoff over.
         this.#attempt = 0;
       }
-      return signal.aborted ? { kind: 'aborted', revision: last } : { kind: 'ended', revision: last };
+      if (signal.aborted) return { kind: 'aborted', revision: last };
+      if (!delivered && this.#clock.now() - startedAt < VERY_SHORT_WATCH_MS) {
+        return { kind: 'relist', revision: last, error: new Error(VERY_SHORT_WATCH_MESSAGE) };
+      }
+      return { kind: 'ended', revision: last };
     } catch (error) {
       if (signal.aborted) return { kind: 'aborted', revision: last };
       // Gone with a resume point (a storage watch overflow) is not a lost revision: resume at once.
@@ -203,24 +237,42 @@ export class Reflector implements RevisionSource {
     if (signal.aborted) return false;
     this.#report(error);
     this.#attempt++;
-    try {
-      await sleep(this.#clock, backoffDelay(this.#backoff, this.#attempt, this.#random), signal);
-    } catch {
-      return false;
-    }
+    await backgroundSleep(this.#clock, backoffDelay(this.#backoff, this.#attempt, this.#random), signal);
     return !signal.aborted;
   }
 
   #report(error: unknown): void {
     this.#errors++;
-    this.#onError?.(error);
+    try {
+      this.#onError?.(error);
+    } catch {
+      // A host's logging callback must not stop the loop that keeps the cache in step.
+    }
   }
 
   #scheduleProgress(): void {
     if (this.#progressIntervalMs <= 0) return;
-    this.#progressTimer = this.#clock.setTimer(() => {
-      this.requestProgress();
-      this.#scheduleProgress();
-    }, this.#progressIntervalMs);
+    this.#progressTimer = this.#clock.setTimer(
+      () => {
+        this.requestProgress();
+        this.#scheduleProgress();
+      },
+      this.#progressIntervalMs,
+      BACKGROUND,
+    );
   }
+}
+
+/** Resolves after `delayMs` on a background timer, or at once when `signal` aborts (never rejects). */
+function backgroundSleep(clock: Clock, delayMs: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      timer.cancel();
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = clock.setTimer(done, delayMs, BACKGROUND);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

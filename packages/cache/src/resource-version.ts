@@ -1,9 +1,11 @@
 /**
- * resourceVersion parameters of LIST and WATCH, parsed and validated with
- * Kubernetes' rules and messages (apimachinery's list options validation and
- * the storage layer's checks), all raised as BadRequest 400.
+ * resourceVersion parameters of LIST and WATCH, parsed with Kubernetes'
+ * rules and messages: a value that does not parse is BadRequest 400 (as the
+ * storage layer answers); parameters that parse but do not fit together are
+ * Invalid 422 ({@link validateListOptions}, list-options.ts).
  */
 import { badRequest } from '@apiserver-kit/codec';
+import { validateListOptions } from './list-options.js';
 
 /** `resourceVersionMatch`: how a list's resourceVersion is read. */
 export type ResourceVersionMatch = 'NotOlderThan' | 'Exact';
@@ -21,23 +23,17 @@ export function parseResourceVersion(text: string): number {
 }
 
 /**
- * Checks `resourceVersionMatch` against the other list parameters.
+ * Checks `resourceVersionMatch` against the other list parameters: the list
+ * half of {@link validateListOptions}, kept for callers that have only these three.
  *
- * @throws StatusError BadRequest 400 with Kubernetes' field error text.
+ * @throws StatusError Invalid 422 with Kubernetes' field errors (`ListOptions.meta.k8s.io "" is invalid: …`).
  */
 export function checkResourceVersionMatch(match: string | undefined, resourceVersion: string | undefined, hasContinue: boolean): ResourceVersionMatch | undefined {
-  if (match === undefined || match === '') return undefined;
-  if (match !== 'NotOlderThan' && match !== 'Exact') {
-    throw badRequest(`resourceVersionMatch: Unsupported value: ${JSON.stringify(match)}: supported values: "Exact", "NotOlderThan", ""`);
-  }
-  if (hasContinue) throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided');
-  if (resourceVersion === undefined || resourceVersion === '') {
-    throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
-  }
-  if (match === 'Exact' && resourceVersion === '0') {
-    throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
-  }
-  return match;
+  return validateListOptions({
+    ...(match === undefined ? {} : { resourceVersionMatch: match }),
+    ...(resourceVersion === undefined ? {} : { resourceVersion }),
+    ...(hasContinue ? { continue: '-' } : {}),
+  });
 }
 
 /**

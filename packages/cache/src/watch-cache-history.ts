@@ -51,6 +51,8 @@ export class HistoryEvent {
     this.previous = previous;
     this.object = object;
     this.recordedAt = recordedAt;
+    // Shared by every watcher and every later catch-up: frozen (the lazy wire events are private fields).
+    Object.freeze(this);
   }
 
   /**

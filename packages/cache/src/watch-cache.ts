@@ -30,21 +30,25 @@ import {
   type KubeObject,
   StatusError,
   tooLargeResourceVersion,
+  tooManyRequests,
   tooOldResourceVersion,
   CachingWatchEvent as WatchEvent,
 } from '@apiserver-kit/codec';
 import { type Clock, systemClock, type Timer } from '@apiserver-kit/storage';
 import { CacheWatcher, type WatcherSource } from './cache-watcher.js';
 import { type ContinueToken, IssuedContinueTokens } from './continue-token.js';
+import { type FieldRequirement, FieldSelector } from './field-selector.js';
 import { type IndexDefinition, Indexer, namespaceIndex } from './indexer.js';
 import { checkDuration, checkInteger, received } from './internal/arguments.js';
 import { candidates, type ListPlan, planList, prefixEnd, SCAN } from './list-planner.js';
 import { type EntryChunks, OrderedStore, StoreEntry, type StoreSnapshot } from './ordered-store.js';
-import { checkLimit, checkResourceVersionMatch, parseResourceVersion } from './resource-version.js';
+import { validateListOptions } from './list-options.js';
+import { checkLimit, parseResourceVersion } from './resource-version.js';
 import { type SelectableFields, SelectableFieldsRegistry } from './selectable-fields.js';
 import { SelectionPredicate } from './selection-predicate.js';
 import { type CapacityOptions, growCapacity, resolveCapacityOptions, type ResolvedCapacityOptions, shrinkCapacity } from './watch-cache-capacity.js';
 import { type ChangeType, EventHistory, HistoryEvent } from './watch-cache-history.js';
+import { RevisionWaiters } from './watch-cache-waiters.js';
 import type { WatchFanout } from './watch-fanout.js';
 
 /** Where a watch cache learns the store's current revision, for consistent reads; the {@link Reflector} provides it. */
@@ -124,7 +128,11 @@ export interface WatchCacheOptions {
   readonly bookmarkIntervalMs?: number;
   /** `apiVersion` and `kind` of BOOKMARK objects; @default those of the objects seen */
   readonly objectKind?: { readonly apiVersion: string; readonly kind: string };
-  /** Called after each capacity change of the history. */
+  /**
+   * Called after each capacity change of the history (during an `apply`, or
+   * from the capacity timer). What it throws is ignored: the change is applied
+   * whole either way.
+   */
   readonly onResize?: (resize: CapacityResize) => void;
   /**
    * A dispatcher that takes over live delivery (routing, bounded queues, slow
@@ -160,7 +168,7 @@ export interface CacheListResult {
   readonly resourceVersion: string;
   /** The token of the next page, when there is one. */
   readonly continue?: string;
-  /** How many items follow, when known cheaply (unfiltered lists of the whole resource). */
+  /** How many items follow, when there is a next page and both selectors are empty (namespace-scoped lists too); the cache's own count. */
   readonly remainingItemCount?: number;
   /** How the candidates were read (for observability and tests). */
   readonly plan: ListPlan;
@@ -195,13 +203,6 @@ interface ListRequest {
   readonly serve: () => CacheListResult;
 }
 
-interface RevisionWaiter {
-  readonly revision: number;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-  readonly timer: Timer;
-}
-
 interface KeptSnapshot {
   readonly snapshot: StoreSnapshot;
   expiresAt: number;
@@ -233,8 +234,8 @@ const CONTINUE_EXPIRED_MESSAGE =
  * past revision O(c log n) once to rebuild it from the c changes since; a
  * watch O(1) to open plus O(1) per event read.
  *
- * Caveats: until the first `replace()`, `list`/`watch` throw ServiceUnavailable
- * (see {@link onReady}). With a real clock the cache holds timers (capacity
+ * Caveats: until the first `replace()`, `list`/`watch` throw TooManyRequests
+ * 429 with Retry-After 1, as Kubernetes' cacher (see {@link onReady}). With a real clock the cache holds timers (capacity
  * checks, bookmarks) from the first `replace()` on: call {@link close}.
  */
 export class WatchCache {
@@ -261,7 +262,8 @@ export class WatchCache {
   readonly #tokens = new IssuedContinueTokens();
   /** The end of the key range under {@link prefix}. */
   readonly #prefixEnd: string;
-  #waiters: RevisionWaiter[] = [];
+  /** Reads waiting for a revision: a heap, O(log n) per add, timeout and release. */
+  readonly #waiters = new RevisionWaiters();
   #revision = 0;
   #ready = false;
   #closed = false;
@@ -293,8 +295,12 @@ export class WatchCache {
     this.#keyOf =
       options.keyOf ??
       ((object: KubeObject): string => {
-        const meta = object.metadata;
-        return meta?.namespace === undefined || meta.namespace === '' ? `${prefix}${meta?.name ?? ''}` : `${prefix}${meta.namespace}/${meta.name ?? ''}`;
+        // Whatever the metadata holds: a non-string name or namespace counts as empty.
+        const meta: unknown = object.metadata;
+        const name = typeof meta === 'object' && meta !== null ? (meta as { name?: unknown }).name : undefined;
+        const namespace = typeof meta === 'object' && meta !== null ? (meta as { namespace?: unknown }).namespace : undefined;
+        const tail = typeof name === 'string' ? name : '';
+        return typeof namespace === 'string' && namespace !== '' ? `${prefix}${namespace}/${tail}` : `${prefix}${tail}`;
       });
     this.#fields = options.selectableFields ?? new SelectableFieldsRegistry().get(options.resource);
     this.#indexer = new Indexer(options.indexes ?? [namespaceIndex()]);
@@ -390,23 +396,48 @@ export class WatchCache {
   }
 
   /**
+   * Resolves once the cache reflects `revision` (0: at once), or, for
+   * `undefined`, the store's current revision (a consistent read, asked from
+   * the revision source): what a GET with a resourceVersion waits for before
+   * reading {@link get} (the Cacher's `get`).
+   *
+   * @throws StatusError as the waits of {@link list}: not ready or closed;
+   *   Timeout 504 when the cache does not reach the revision in time.
+   */
+  async waitUntilFresh(revision: number | undefined, signal?: AbortSignal): Promise<void> {
+    this.#checkReady();
+    await this.#waitFor(revision ?? (await this.#consistentRevision()), signal);
+  }
+
+  /**
    * Replaces the whole state with `objects` at `revision` (a relist). The
    * history restarts empty at `revision`; open watchers end with Expired (their
    * position is older than the new history), as Kubernetes terminates them.
    * The first call makes the cache ready. O(n log n).
    *
-   * @throws RangeError when `revision` is below the cache's revision.
+   * `keys`, when given, are the storage keys of `objects`, in order: each
+   * object is filed under its storage key, as {@link apply} files an event
+   * under its `key`. Without them, keys come from `keyOf` (which cannot tell
+   * where storage holds an object that lacks `metadata.namespace`).
+   *
+   * @throws RangeError when `revision` is below the cache's revision, or
+   *   `keys` does not have one key per object.
    */
-  replace(objects: Iterable<KubeObject | CachingObject>, revision: number): void {
+  replace(objects: Iterable<KubeObject | CachingObject>, revision: number, keys?: readonly string[]): void {
     checkInteger('revision', revision, 0);
     if (revision < this.#revision) throw new RangeError(`Expected \`revision\` to be at least the cache's revision ${this.#revision}, got \`${revision}\` (number)`);
     const entries: StoreEntry[] = [];
+    let i = 0;
     for (const item of objects) {
       const object = CachingObject.from(item);
       const raw = object.getObject();
+      const key = keys === undefined ? this.#keyOf(raw) : keys[i];
+      if (typeof key !== 'string') throw new RangeError(`Expected \`keys\` to hold one string per object, got ${received(key)} at index ${i}`);
+      i++;
       this.#noteKind(raw);
-      entries.push(new StoreEntry(this.#keyOf(raw), object, this.#fields.compute(raw), revisionOf(raw, revision)));
+      entries.push(new StoreEntry(key, object, this.#fields.compute(raw), revisionOf(raw, revision)));
     }
+    if (keys !== undefined && keys.length !== i) throw new RangeError(`Expected \`keys\` to hold one key per object (${i}), got ${keys.length}`);
     this.#store.replaceAll(entries);
     this.#indexer.rebuild(this.#store.entries());
     this.#history.reset(revision);
@@ -487,11 +518,13 @@ export class WatchCache {
    * A LIST with Kubernetes' parameters; see the class doc for the
    * resourceVersion semantics.
    *
-   * @throws StatusError ServiceUnavailable 503 before the initial list;
-   *   BadRequest 400 for malformed parameters or continue token; Expired 410
-   *   for a revision or continue token older than the history (and not in a
-   *   kept snapshot); Timeout 504 when the cache does not reach the revision
-   *   in time.
+   * @throws StatusError TooManyRequests 429 before the initial list;
+   *   ServiceUnavailable 503 once closed; BadRequest 400 for a parameter,
+   *   continue token or field selector that does not parse or is unknown;
+   *   Invalid 422 for parameters that do not fit together
+   *   ({@link validateListOptions}); Expired 410 for a revision or continue
+   *   token older than the history (and not in a kept snapshot); Timeout 504
+   *   when the cache does not reach the revision in time.
    */
   list(options: CacheListOptions = {}): Promise<CacheListResult> {
     // Not an async function: a LIST that need not wait (every page of a walk
@@ -524,8 +557,9 @@ export class WatchCache {
    * cache's revision). Never waits and never asks the source: retry after
    * {@link onReady} or on the next change, or call `list` to wait.
    *
-   * @throws StatusError as {@link list}, except Timeout 504: ServiceUnavailable
-   *   503 before the initial list or once closed; BadRequest 400; Expired 410.
+   * @throws StatusError as {@link list}, except Timeout 504: TooManyRequests
+   *   429 before the initial list; ServiceUnavailable 503 once closed;
+   *   BadRequest 400; Invalid 422; Expired 410.
    */
   tryList(options: Omit<CacheListOptions, 'signal'> = {}): CacheListResult | undefined {
     const request = this.#listRequest(options);
@@ -539,13 +573,14 @@ export class WatchCache {
 
   /** Validates a LIST and says which revision it must wait for (none, a number, or the store's current one) before `serve()`. */
   #listRequest(options: CacheListOptions): ListRequest {
-    this.#checkReady();
-    const predicate = options.predicate ?? SelectionPredicate.everything;
-    const prefix = this.#checkPrefix(options.prefix);
-    const limit = checkLimit(options.limit);
+    // Validation first, as the apiserver validates before it reaches the cache.
     const rv = options.resourceVersion ?? '';
     const token = options.continue ?? '';
-    const match = checkResourceVersionMatch(options.resourceVersionMatch, rv, token !== '');
+    const match = validateListOptions({ resourceVersion: rv, continue: token, ...(options.resourceVersionMatch === undefined ? {} : { resourceVersionMatch: options.resourceVersionMatch }) });
+    this.#checkReady();
+    const predicate = this.#checkPredicate(options.predicate);
+    const prefix = this.#checkPrefix(options.prefix);
+    const limit = checkLimit(options.limit);
     if (token !== '') {
       const from = this.#tokens.decode(token, prefix);
       if (rv !== '' && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
@@ -565,23 +600,24 @@ export class WatchCache {
   /**
    * Opens a watch; see the class doc for the resourceVersion semantics.
    *
-   * @throws StatusError ServiceUnavailable 503 before the initial list;
-   *   BadRequest 400 for malformed parameters; Expired 410 `too old resource
-   *   version: X (Y)` for a revision older than the history; Timeout 504 when
-   *   the cache does not reach the revision in time.
+   * @throws StatusError TooManyRequests 429 before the initial list;
+   *   BadRequest 400 for a malformed parameter or an unknown selector field;
+   *   Invalid 422 for parameters that do not fit together (watch rules of
+   *   {@link validateListOptions}); Expired 410 `too old resource version:
+   *   X (Y)` for a revision older than the history; Timeout 504 when the
+   *   cache does not reach the revision in time.
    */
   async watch(options: CacheWatchOptions = {}): Promise<CacheWatcher> {
+    const send = options.sendInitialEvents;
+    validateListOptions({
+      watch: true,
+      ...(send === undefined ? {} : { sendInitialEvents: send }),
+      ...(options.resourceVersionMatch === undefined ? {} : { resourceVersionMatch: options.resourceVersionMatch }),
+    });
     this.#checkReady();
-    const predicate = options.predicate ?? SelectionPredicate.everything;
+    const predicate = this.#checkPredicate(options.predicate);
     const prefix = this.#checkPrefix(options.prefix);
     const rv = options.resourceVersion ?? '';
-    const send = options.sendInitialEvents;
-    const match = options.resourceVersionMatch ?? '';
-    if (send !== undefined) {
-      if (match !== 'NotOlderThan') throw badRequest('resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
-    } else if (match !== '') {
-      throw badRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
-    }
     const revision = rv === '' ? undefined : parseResourceVersion(rv);
     const wantsInitial = send ?? (revision === undefined || revision === 0);
     if (revision === undefined) {
@@ -656,10 +692,7 @@ export class WatchCache {
     this.#capacityTimer?.cancel();
     this.#bookmarkTimer?.cancel();
     for (const watcher of [...this.#watchers]) watcher.close();
-    for (const waiter of this.#waiters.splice(0)) {
-      waiter.timer.cancel();
-      waiter.reject(new StatusError('ServiceUnavailable', `the ${this.resource} cache is closed`));
-    }
+    for (const waiter of this.#waiters.drain()) waiter.fail(new StatusError('ServiceUnavailable', `the ${this.resource} cache is closed`));
   }
 
   // ── lists ────────────────────────────────────────────────────────────────
@@ -670,7 +703,7 @@ export class WatchCache {
       plan.kind === 'scan'
         ? collectScan(this.#store, startOf(from, prefix), this.#endOf(prefix), predicate, limit)
         : collect(candidates(plan, this.#store, this.#indexer, prefix, from?.startKey), predicate, limit);
-    const total = from === undefined ? this.#store.size : from.remainingCount;
+    const total = page.nextKey === undefined || !predicate.isEverything ? 0 : this.#countFrom(this.#store, from, prefix);
     const result = this.#result(page, this.#revision, predicate, prefix, total, plan);
     if (result.continue !== undefined) {
       // The next pages read this revision: keep it (once; later pages only renew it).
@@ -686,7 +719,7 @@ export class WatchCache {
     if (revision === this.#revision) return this.#listCurrent(predicate, prefix, limit, from);
     const snapshot = this.#snapshotAt(revision, from !== undefined);
     const page = collectScan(snapshot, startOf(from, prefix), this.#endOf(prefix), predicate, limit);
-    const total = from === undefined ? snapshot.size : from.remainingCount;
+    const total = page.nextKey === undefined || !predicate.isEverything ? 0 : this.#countFrom(snapshot, from, prefix);
     return this.#result(page, revision, predicate, prefix, total, SCAN);
   }
 
@@ -694,7 +727,7 @@ export class WatchCache {
     if (page.nextKey === undefined) return { items: page.items, resourceVersion: String(revision), plan };
     // Cheap only for an unfiltered list of the whole resource: the first page
     // knows the total, later pages carry it in the token (as Kubernetes' "rc").
-    const counted = predicate.isEverything && prefix === this.prefix && total > 0;
+    const counted = predicate.isEverything && total > 0;
     const remaining = counted ? total - page.items.length : 0;
     const resourceVersion = String(revision);
     const token = this.#tokens.encode(page.nextKey, prefix, revision, remaining);
@@ -702,6 +735,21 @@ export class WatchCache {
     return counted && remaining > 0
       ? { items: page.items, resourceVersion, continue: token, remainingItemCount: remaining, plan }
       : { items: page.items, resourceVersion, continue: token, plan };
+  }
+
+  /**
+   * How many objects a page that starts where `from` says (or at `prefix`)
+   * may return, for `remainingItemCount` (Kubernetes' etcd3 GetList counts the
+   * keys from the page's start to the end of the prefix, for an empty
+   * selector only). O(1) for a first page of the whole resource and for a
+   * token this cache issued (its count is the one it wrote); otherwise the
+   * keys are counted, O(log n + k / leaf size). A count a client wrote in a
+   * token is never read.
+   */
+  #countFrom(store: OrderedStore | StoreSnapshot, from: ContinueToken | undefined, prefix: string): number {
+    if (from === undefined && prefix === this.prefix) return store.size;
+    if (from !== undefined && from.revision > 0 && from.remainingCount > 0 && this.#tokens.isIssued(from)) return from.remainingCount;
+    return store.count(startOf(from, prefix), this.#endOf(prefix));
   }
 
   /** The end of the key range under `prefix` (the cache's own is computed once). */
@@ -791,9 +839,32 @@ export class WatchCache {
 
   #checkReady(): void {
     if (this.#closed) throw new StatusError('ServiceUnavailable', `the ${this.resource} cache is closed`);
-    if (!this.#ready) {
-      throw new StatusError('ServiceUnavailable', `the ${this.resource} cache is not ready: storage is (re)initializing`, { details: { retryAfterSeconds: 1 } });
+    // 429, not 503 (cacher.go): client-go retries a 429 watch after Retry-After without relisting.
+    if (!this.#ready) throw tooManyRequests('storage is (re)initializing', 1);
+  }
+
+  /**
+   * The predicate with its field selector checked against the resource's
+   * selectable fields, aliases resolved (`spec.host` → `spec.nodeName`), as
+   * the apiserver converts field labels before a list or watch reaches the
+   * cache. An unknown field would otherwise match nothing, silently.
+   *
+   * @throws StatusError BadRequest 400 `field label not supported: spec.nodename` (the resource's message).
+   */
+  #checkPredicate(predicate: SelectionPredicate | undefined): SelectionPredicate {
+    if (predicate === undefined || predicate.field.isEmpty) return predicate ?? SelectionPredicate.everything;
+    let resolved: FieldRequirement[] | undefined;
+    const requirements = predicate.field.requirements;
+    for (let i = 0; i < requirements.length; i++) {
+      const requirement = requirements[i]!;
+      const field = this.#fields.resolveField(requirement.field);
+      if (field === undefined) throw badRequest(this.#fields.unsupportedFieldMessage(requirement.field));
+      if (field !== requirement.field) {
+        resolved ??= requirements.slice(0, i);
+        resolved.push({ ...requirement, field });
+      } else resolved?.push(requirement);
     }
+    return resolved === undefined ? predicate : new SelectionPredicate(predicate.label, FieldSelector.fromRequirements(resolved));
   }
 
   #checkPrefix(prefix: string | undefined): string {
@@ -815,43 +886,38 @@ export class WatchCache {
     signal?.throwIfAborted();
     this.#source?.requestProgress?.();
     return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        remove();
-        reject(signal?.reason);
-      };
-      const remove = (): void => {
+      // Leaving the heap by any way (reached, timed out, aborted, closed) undoes the other ways.
+      const settle = (): void => {
         timer.cancel();
         signal?.removeEventListener('abort', onAbort);
-        this.#waiters = this.#waiters.filter((waiter) => waiter !== entry);
+      };
+      const onAbort = (): void => {
+        this.#waiters.remove(waiter);
+        settle();
+        reject(signal?.reason);
       };
       const timer = this.#clock.setTimer(() => {
-        remove();
+        this.#waiters.remove(waiter);
+        settle();
         reject(tooLargeResourceVersion(revision, this.#revision));
       }, this.#timeoutMs);
-      const entry: RevisionWaiter = {
+      const waiter = this.#waiters.add(
         revision,
-        resolve: () => {
-          signal?.removeEventListener('abort', onAbort);
+        () => {
+          settle();
           resolve();
         },
-        reject,
-        timer,
-      };
-      this.#waiters.push(entry);
+        (error) => {
+          settle();
+          reject(error);
+        },
+      );
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
   #releaseWaiters(): void {
-    if (this.#waiters.length === 0) return;
-    const still: RevisionWaiter[] = [];
-    for (const waiter of this.#waiters) {
-      if (waiter.revision <= this.#revision) {
-        waiter.timer.cancel();
-        waiter.resolve();
-      } else still.push(waiter);
-    }
-    this.#waiters = still;
+    this.#waiters.releaseUpTo(this.#revision);
   }
 
   // ── capacity ─────────────────────────────────────────────────────────────
@@ -872,7 +938,12 @@ export class WatchCache {
     this.#history.resize(to);
     if (reason === 'grow') this.#grows++;
     else this.#shrinks++;
-    this.#onResize?.({ from, to, reason, at: this.#clock.now() });
+    // Called mid-apply (and from a timer): a throwing host callback must neither half-apply the change nor crash the process.
+    try {
+      this.#onResize?.({ from, to, reason, at: this.#clock.now() });
+    } catch {
+      // Ignored, as documented on `onResize`.
+    }
   }
 
   #startTimers(): void {

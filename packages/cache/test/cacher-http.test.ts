@@ -143,10 +143,10 @@ describe('writeWatchResponse — over loopback HTTP', () => {
     expect((await results[0])?.reason).toBe('failed');
   });
 
-  it('bad parameters are refused before the stream starts', async () => {
+  it('bad parameters are refused before the stream starts (ValidateListOptions: Invalid 422, an HTTP error, not an ERROR event)', async () => {
     const { url } = await serve({ sendInitialEvents: true });
     const client = await connect(url);
-    expect(client.response.statusCode).toBe(400);
+    expect(client.response.statusCode).toBe(422);
     await client.ended;
   });
 });

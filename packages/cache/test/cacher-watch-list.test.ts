@@ -74,17 +74,25 @@ describe('Cacher — WatchList (sendInitialEvents)', () => {
 
   it('.watch() — parameter rules and messages as Kubernetes', async () => {
     const { cacher } = newCacher(3);
+    // apimachinery ValidateListOptions via get.go: Invalid 422; Kubernetes has no rule tying sendInitialEvents to allowWatchBookmarks.
+    const invalid = 'ListOptions.meta.k8s.io "" is invalid: ';
     const cases: [CacherWatchRequest, string][] = [
-      [{ sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan' }, 'allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true'],
       [{ sendInitialEvents: true, allowWatchBookmarks: true }, 'resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'],
-      [{ sendInitialEvents: true, allowWatchBookmarks: true, resourceVersionMatch: 'Exact' }, 'resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'],
       [{ resourceVersionMatch: 'NotOlderThan' }, 'resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'],
-      [{ timeoutSeconds: -1 }, 'timeoutSeconds: Invalid value: -1: must be a non-negative integer'],
     ];
     for (const [request, message] of cases) {
       const error = await failure(cacher.watch(request));
-      expect([error.reason, error.code, error.message]).toEqual(['BadRequest', 400, message]);
+      expect([error.reason, error.code, error.message]).toEqual(['Invalid', 422, invalid + message]);
     }
+    const negative = await failure(cacher.watch({ timeoutSeconds: -1 }));
+    expect([negative.reason, negative.code, negative.message]).toEqual(['BadRequest', 400, 'timeoutSeconds: Invalid value: -1: must be a non-negative integer']);
+    // sendInitialEvents without allowWatchBookmarks is allowed: the initial events, and no end bookmark.
+    const noBookmarks = await cacher.watch({ sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan' });
+    const types: string[] = [];
+    for (let event = noBookmarks.tryNext(); event !== undefined; event = noBookmarks.tryNext()) types.push(event.type);
+    expect(types.length).toBeGreaterThan(0);
+    expect(types).not.toContain('BOOKMARK');
+    noBookmarks.close();
     const selector = await failure(cacher.watch({ labelSelector: 'a b' }));
     expect(selector.reason).toBe('BadRequest');
     await cacher.stop();

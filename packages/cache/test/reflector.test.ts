@@ -1,7 +1,16 @@
 import { expired, type KubeObject, StatusError } from '@apiserver-kit/codec';
 import { FakeClock, MemoryStorage, watchOverflow } from '@apiserver-kit/storage';
 import { describe, expect, it } from 'vitest';
-import { type ListerWatcher, Reflector, type SourceEvent, type SourceList, type SourceWatch, storageListerWatcher, WatchCache } from '../src/index.js';
+import {
+  type ListerWatcher,
+  Reflector,
+  type SourceEvent,
+  type SourceList,
+  type SourceWatch,
+  storageListerWatcher,
+  VERY_SHORT_WATCH_MESSAGE,
+  WatchCache,
+} from '../src/index.js';
 import { pod } from './helpers.js';
 
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -189,5 +198,69 @@ describe('Reflector', () => {
     expect(result.items.map((item) => item.getObject().metadata?.name)).toEqual(['a']);
     await reflector.stop();
     cache.close();
+  });
+
+  // client-go tools/cache/reflector.go watchHandler: "very short watch" — ended in under a second with no event → error, backoff, relist.
+  it('very short watch (client-go watchHandler) — a watch ending at once without events is backed off, then relisted', async () => {
+    const { clock, source, reflector, errors } = setup();
+    source.lists.push({ items: [], revision: 5 }, { items: [], revision: 7 });
+    reflector.start();
+    await until(() => source.watches.length === 1, 'the watch');
+    source.watches[0]!.push('end');
+    await until(() => errors.length === 1, 'the failure');
+    expect((errors[0] as Error).message).toBe(VERY_SHORT_WATCH_MESSAGE);
+    expect(clock.nextTimerAt()).toBe(800);
+    // Not reopened at once: the old code spun here, reopening millions of watches a second.
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(source.watches.length).toBe(1);
+    clock.advance(800);
+    await until(() => source.watches.length === 2, 'the second watch');
+    expect(source.listTimes).toEqual([0, 800]);
+    expect(source.watches[1]!.fromRevision).toBe(7);
+    await reflector.stop();
+  });
+
+  it('very short watch — a watch that lasted a second, or delivered a bookmark, ends cleanly: re-watched at once', async () => {
+    const { clock, source, reflector, errors } = setup();
+    source.lists.push({ items: [], revision: 5 });
+    reflector.start();
+    await until(() => source.watches.length === 1, 'the watch');
+    clock.advance(1000);
+    source.watches[0]!.push('end');
+    await until(() => source.watches.length === 2, 'the second watch');
+    source.watches[1]!.push({ type: 'BOOKMARK', revision: 6 });
+    source.watches[1]!.push('end');
+    await until(() => source.watches.length === 3, 'the third watch');
+    expect(source.watches[2]!.fromRevision).toBe(6);
+    expect(errors).toEqual([]);
+    expect(source.listTimes).toEqual([0]);
+    await reflector.stop();
+  });
+
+  it('onError that throws — ignored: the Reflector still backs off and resumes', async () => {
+    const clock = new FakeClock();
+    const source = new ScriptedSource(clock);
+    const cache = new WatchCache({ resource: 'pods', clock, bookmarkIntervalMs: 0, capacity: { checkIntervalMs: 1e9 } });
+    let calls = 0;
+    const reflector = new Reflector(source, cache, {
+      clock,
+      random: () => 0,
+      progressIntervalMs: 0,
+      onError: () => {
+        calls++;
+        throw new Error('logger broke');
+      },
+    });
+    source.lists.push({ items: [], revision: 5 });
+    reflector.start();
+    await until(() => source.watches.length === 1, 'the watch');
+    source.watches[0]!.push(event('ADDED', 'b', 6));
+    source.watches[0]!.push(new Error('connection reset'));
+    await until(() => calls === 1 && clock.nextTimerAt() === 800, 'the failure');
+    clock.advance(800);
+    await until(() => source.watches.length === 2, 'the second watch');
+    expect(reflector.stats).toMatchObject({ errors: 1, watches: 2 });
+    expect(reflector.isRunning).toBe(true);
+    await reflector.stop();
   });
 });

@@ -125,19 +125,29 @@ describe('WatchCache.list()', () => {
     expect(cache.get('/pods/a/w')).toBe(listed.items[0]);
   });
 
-  it('bad parameters → BadRequest with Kubernetes’ messages', async () => {
+  it('unparsable parameters → BadRequest with Kubernetes’ messages', async () => {
     const { cache } = seeded();
     const cases: [Parameters<typeof cache.list>[0], string][] = [
       [{ resourceVersion: 'abc' }, 'invalid resource version: strconv.ParseUint: parsing "abc": invalid syntax'],
       [{ resourceVersion: '-1' }, 'invalid resource version: strconv.ParseUint: parsing "-1": invalid syntax'],
-      [{ resourceVersionMatch: 'Exact' }, 'resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided'],
-      [{ resourceVersion: '0', resourceVersionMatch: 'Exact' }, 'resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"'],
-      [{ resourceVersion: '1', resourceVersionMatch: 'Newest' }, 'resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""'],
       [{ limit: -1 }, 'limit: Invalid value: -1: must be a non-negative integer'],
     ];
     for (const [options, message] of cases) {
       await expect(cache.list(options)).rejects.toThrow(new StatusError('BadRequest', message));
       await expect(cache.list(options)).rejects.toMatchObject({ reason: 'BadRequest', code: 400 });
+    }
+  });
+
+  // apiserver handlers/get.go: ValidateListOptions (apimachinery internalversion/validation) → errors.NewInvalid(ListOptions.meta.k8s.io).
+  it('parameters that do not fit together → Invalid 422 of ListOptions.meta.k8s.io (ValidateListOptions)', async () => {
+    const { cache } = seeded();
+    const cases: [Parameters<typeof cache.list>[0], string][] = [
+      [{ resourceVersionMatch: 'Exact' }, 'resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided'],
+      [{ resourceVersion: '0', resourceVersionMatch: 'Exact' }, 'resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"'],
+      [{ resourceVersion: '1', resourceVersionMatch: 'Newest' }, 'resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""'],
+    ];
+    for (const [options, message] of cases) {
+      await expect(cache.list(options)).rejects.toMatchObject({ reason: 'Invalid', code: 422, message: `ListOptions.meta.k8s.io "" is invalid: ${message}` });
     }
   });
 

@@ -117,15 +117,17 @@ describe('WatchCache.list() — pagination', () => {
     }
   });
 
-  it('continue with a resourceVersion → BadRequest; with resourceVersionMatch → BadRequest', async () => {
+  it('continue with a resourceVersion → BadRequest (etcd3 store); with resourceVersionMatch → Invalid 422 (ValidateListOptions)', async () => {
     const { cache } = seeded();
     const first = await cache.list({ limit: 1 });
     await expect(cache.list({ continue: first.continue!, resourceVersion: '100' })).rejects.toThrow(
       new StatusError('BadRequest', 'specifying resource version is not allowed when using continue'),
     );
-    await expect(cache.list({ continue: first.continue!, resourceVersion: '100', resourceVersionMatch: 'Exact' })).rejects.toThrow(
-      new StatusError('BadRequest', 'resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided'),
-    );
+    await expect(cache.list({ continue: first.continue!, resourceVersion: '100', resourceVersionMatch: 'Exact' })).rejects.toMatchObject({
+      reason: 'Invalid',
+      code: 422,
+      message: 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided',
+    });
     expect((await cache.list({ continue: first.continue!, resourceVersion: '0' })).items).toHaveLength(9);
   });
 

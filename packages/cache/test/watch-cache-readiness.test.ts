@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { newCache, pod } from './helpers.js';
 
 describe('WatchCache readiness', () => {
-  it('.list() / .watch() before the initial list → ServiceUnavailable 503 with Retry-After 1', async () => {
+  // cacher.go: errors.NewTooManyRequests("storage is (re)initializing", 1) — client-go retries a 429 watch without relisting.
+  it('.list() / .watch() before the initial list → TooManyRequests 429 with Retry-After 1 (cacher.go)', async () => {
     const { cache } = newCache();
     expect(cache.isReady).toBe(false);
     for (const call of [() => cache.list(), () => cache.watch()]) {
       await expect(call()).rejects.toMatchObject({
-        reason: 'ServiceUnavailable',
-        code: 503,
-        message: 'the pods cache is not ready: storage is (re)initializing',
+        reason: 'TooManyRequests',
+        code: 429,
+        message: 'storage is (re)initializing',
         retryAfterSeconds: 1,
       });
     }

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { names, newCache, pod, put } from './helpers.js';
 
 describe('WatchCache.tryList — the non-blocking partner of .list()', () => {
-  it('.tryList() before the initial list → ServiceUnavailable 503, as .list()', () => {
+  it('.tryList() before the initial list → TooManyRequests 429, as .list()', () => {
     const { cache } = newCache();
-    expect(() => cache.tryList()).toThrow(expect.objectContaining({ reason: 'ServiceUnavailable', code: 503, message: 'the pods cache is not ready: storage is (re)initializing' }));
+    expect(() => cache.tryList()).toThrow(expect.objectContaining({ reason: 'TooManyRequests', code: 429, message: 'storage is (re)initializing' }));
   });
 
   it('.tryList() after close → ServiceUnavailable 503 `the pods cache is closed`', () => {

@@ -55,12 +55,15 @@ describe('WatchCache.watch()', () => {
       kind: 'Pod',
       metadata: { resourceVersion: '5', annotations: { [INITIAL_EVENTS_END_ANNOTATION]: 'true' } },
     });
-    await expect(cache.watch({ sendInitialEvents: true })).rejects.toThrow(
-      new StatusError('BadRequest', 'resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'),
-    );
-    await expect(cache.watch({ resourceVersion: '5', resourceVersionMatch: 'NotOlderThan' })).rejects.toThrow(
-      new StatusError('BadRequest', 'resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'),
-    );
+    // ValidateListOptions (watch): Invalid 422 of ListOptions.meta.k8s.io.
+    await expect(cache.watch({ sendInitialEvents: true })).rejects.toMatchObject({
+      code: 422,
+      message: 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
+    });
+    await expect(cache.watch({ resourceVersion: '5', resourceVersionMatch: 'NotOlderThan' })).rejects.toMatchObject({
+      code: 422,
+      message: 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided',
+    });
   });
 
   it('initial events and LIST share the CachingObject and the ADDED event', async () => {

@@ -31,6 +31,8 @@ export class CachingObject<T extends KubeObject = KubeObject> {
   /** Wraps `object`, deep-freezing it first (see `deepFreeze`; free if it is already frozen by the library). */
   constructor(object: T) {
     this.#object = deepFreeze(object);
+    // Shared by every reader: no one may replace a method or add a field (the caches are private, so they keep working).
+    Object.freeze(this);
   }
 
   /** `item` if it is a CachingObject, else a new one wrapping it. */

@@ -57,5 +57,5 @@ export {
 export type { FieldError, FieldErrorType, Status, StatusCause, StatusDetails, StatusErrorOptions, StatusListMeta, StatusReason } from './status-error.js';
 export { bookmarkObject, CachingWatchEvent, errorEvent, INITIAL_EVENTS_END_ANNOTATION, WatchEventEncoder } from './watch-event.js';
 export { drainTo, writeChunks } from './write-chunks.js';
-export { YamlEncoder } from './yaml-encoder.js';
+export { YAML_EXPANSION_FACTOR, YAML_EXPANSION_SLACK_BYTES, YamlEncoder } from './yaml-encoder.js';
 export type { YamlEncoderOptions } from './yaml-encoder.js';

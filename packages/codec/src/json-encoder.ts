@@ -1,6 +1,7 @@
 import stableStringify from 'fast-json-stable-stringify';
 import { isCanonicalFrozen } from './deep-freeze.js';
 import type { Codec, ListFraming, WatchEventType, WatchFraming } from './encoder.js';
+import { encodeError, notBytesMessage } from './internal/encode-error.js';
 import { locateJsonSyntaxError } from './internal/json-syntax-error.js';
 import type { KubeObject, ListHeader } from './object.js';
 import type { Sink } from './splice-buffer.js';
@@ -49,18 +50,34 @@ export class JsonEncoder implements Codec {
     this.watchFraming = new JsonWatchFraming();
   }
 
-  /** The deterministic JSON text of `value` (any JSON data, not only objects). */
+  /**
+   * The deterministic JSON text of `value` (any JSON data, not only objects),
+   * with `JSON.stringify`'s rules: `undefined`, functions and symbols are
+   * left out of mappings (null in arrays), `NaN` and infinities are null.
+   *
+   * @throws StatusError InternalError for what JSON cannot hold: a BigInt, a
+   *   cycle, nesting deep enough to overflow the stack.
+   * @throws TypeError when `value` itself has no JSON text (`undefined`, a function, a symbol).
+   */
   stringify(value: unknown): string {
-    const compact =
-      typeof value === 'object' && value !== null && isCanonicalFrozen(value)
-        ? JSON.stringify(value)
-        : (stableStringify(value) as string | undefined);
+    let compact: string | undefined;
+    try {
+      compact =
+        typeof value === 'object' && value !== null && isCanonicalFrozen(value)
+          ? JSON.stringify(value)
+          : (stableStringify(value) as string | undefined);
+      if (compact !== undefined && this.indent !== 0) {
+        // Re-parsing keeps the sorted order (parse preserves insertion order) and indents it.
+        compact = JSON.stringify(JSON.parse(compact), null, this.indent);
+      }
+    } catch (error) {
+      throw encodeError('JSON', value, error);
+    }
     if (compact === undefined) throw new TypeError(`Expected \`value\` to be JSON data, got \`${String(value)}\` (${typeof value})`);
-    if (this.indent === 0) return compact;
-    // Re-parsing keeps the sorted order (parse preserves insertion order) and indents it.
-    return JSON.stringify(JSON.parse(compact), null, this.indent);
+    return compact;
   }
 
+  /** @throws StatusError InternalError as {@link stringify}. */
   encode(object: KubeObject, sink: Sink): void {
     sink.writeString(this.stringify(object));
   }
@@ -72,6 +89,8 @@ export class JsonEncoder implements Codec {
    *   that is not an object.
    */
   decode(bytes: Uint8Array): KubeObject {
+    const notBytes = notBytesMessage('JSON', bytes);
+    if (notBytes !== undefined) throw badRequest(notBytes);
     let text: string;
     try {
       text = utf8.decode(bytes);
@@ -140,7 +159,13 @@ class JsonListFraming implements ListFraming {
   }
 
   writeListEnd(header: ListHeader, _itemCount: number, sink: Sink): void {
-    sink.writeString(`],"kind":${JSON.stringify(header.kind)},"metadata":${stableStringify(header.metadata)}}`);
+    let metadata: string;
+    try {
+      metadata = stableStringify(header.metadata);
+    } catch (error) {
+      throw encodeError('JSON', header, error);
+    }
+    sink.writeString(`],"kind":${JSON.stringify(header.kind)},"metadata":${metadata}}`);
   }
 }
 

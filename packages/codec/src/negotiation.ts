@@ -18,20 +18,43 @@ export interface NegotiatedEncoder {
   readonly encoder: Encoder;
   /** The Accept range that matched, for the host to read conversion parameters (`as`, `g`, `v`). */
   readonly range: MediaRange;
-  /** Whether the client asked for indented output (`;pretty=true`). */
+  /**
+   * Whether to indent the output: the range's `pretty=1`, else the `?pretty=`
+   * query or a browser/curl/Wget User-Agent (see {@link NegotiateEncoderOptions}).
+   * Always false for a watch, whose stream Kubernetes never indents.
+   */
   readonly pretty: boolean;
 }
 
 /** Options of {@link negotiateEncoder}. */
 export interface NegotiateEncoderOptions {
-  /** Negotiating a watch stream: only encoders with watch framing qualify. @default false */
+  /**
+   * Negotiating a watch stream: the range is chosen among all encoders as for
+   * any request, and then must have watch framing, or the answer is 406
+   * (Kubernetes' NegotiateOutputMediaTypeStream). @default false
+   */
   readonly watch?: boolean;
   /**
    * Conversions the host serves for `as=<Kind>;g=<group>;v=<version>` ranges,
    * as `Kind;group;version` strings (e.g. `Table;meta.k8s.io;v1`). A range
-   * asking for any other conversion is passed over. @default []
+   * asking for any other conversion is passed over, and so is a `Table` of
+   * `meta.k8s.io` in any format but JSON and YAML (Kubernetes serves tables in
+   * those two only; `PartialObjectMetadata` in every format). @default []
    */
   readonly conversions?: readonly string[];
+  /**
+   * The request's `?pretty=` query parameter, if any. When non-empty it alone
+   * decides (besides the range's `pretty=1`): `1`, `t`, `true`, `TRUE`, `True`
+   * mean pretty, anything else does not (Go's strconv.ParseBool, as Kubernetes'
+   * isPrettyPrint reads it). @default undefined
+   */
+  readonly prettyQuery?: string | undefined;
+  /**
+   * The request's `User-Agent`. Without a `?pretty=` query, one starting with
+   * `curl`, `Wget` or `Mozilla/5.0` gets indented output, as in Kubernetes.
+   * @default undefined
+   */
+  readonly userAgent?: string | undefined;
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -88,31 +111,50 @@ export function parseAccept(header: string): MediaRange[] {
 
 /**
  * Picks the encoder for a response from the request's `Accept` header, as
- * Kubernetes does: no header (or an empty one) gets the first encoder; `*\/*`
- * and `application/*` get the first encoder they match; parameters `charset`
- * (utf-8 only), `stream=watch`, `pretty` and the `as`/`g`/`v` conversions the
- * host serves are understood, and a range with any other parameter is passed over.
+ * Kubernetes' NegotiateMediaTypeOptions does: no header (or an empty one) gets
+ * the first encoder; otherwise each range, most preferred first, is tried
+ * against each encoder it matches (`*\/*` and `application/*` included), in
+ * the order given. Parameters: `stream` must be empty or `watch` on an encoder
+ * with watch framing; `sv` must be empty or `v1`; `as`/`g`/`v` must name a
+ * conversion the host serves in that format ({@link NegotiateEncoderOptions.conversions});
+ * `pretty=1` asks for indentation; every other parameter (`charset`, `export`,
+ * `profile`, unknown ones) is ignored, never a reason to pass the range over.
  *
- * @throws StatusError NotAcceptable (406) listing the media types on offer.
+ * @throws StatusError NotAcceptable (406) listing the media types on offer
+ *   (for a watch: those with watch framing, as `<type>;stream=watch`).
+ * @throws TypeError when `encoders` is empty.
  */
 export function negotiateEncoder(
   accept: string | undefined,
   encoders: readonly Encoder[],
   options: NegotiateEncoderOptions = {},
 ): NegotiatedEncoder {
-  const candidates = options.watch === true ? encoders.filter((e) => e.watchFraming !== undefined) : encoders;
-  const conversions = options.conversions ?? [];
-  const first = candidates[0];
+  const first = encoders[0];
   if (first === undefined) throw new TypeError('Expected `encoders` to offer at least one encoder, got none');
-  if (accept === undefined || accept.trim() === '') {
-    return { encoder: first, range: { type: '*', subtype: '*', params: {}, q: 1 }, pretty: false };
+  const conversions = options.conversions ?? [];
+  let chosen: { encoder: Encoder; range: MediaRange } | undefined;
+  if (accept === undefined || accept.trim() === '') chosen = { encoder: first, range: ANY };
+  else chosen = choose(parseAccept(accept), encoders, conversions);
+  if (options.watch === true) {
+    if (chosen === undefined || chosen.encoder.watchFraming === undefined) {
+      throw notAcceptable(unique(encoders.filter((e) => e.watchFraming !== undefined).map((e) => `${e.mediaType};stream=watch`)));
+    }
+    return { ...chosen, pretty: false };
   }
-  for (const range of parseAccept(accept)) {
-    if (!paramsUnderstood(range, conversions, options.watch === true)) continue;
-    const encoder = candidates.find((e) => matches(range, e.mediaType));
-    if (encoder !== undefined) return { encoder, range, pretty: range.params['pretty'] === 'true' };
+  if (chosen === undefined) throw notAcceptable(unique(encoders.map((e) => e.mediaType)));
+  const pretty = chosen.range.params['pretty'] === '1' || isPrettyPrint(options.prettyQuery, options.userAgent);
+  return { ...chosen, pretty };
+}
+
+const ANY: MediaRange = Object.freeze({ type: '*', subtype: '*', params: Object.freeze({}), q: 1 });
+
+function choose(ranges: readonly MediaRange[], encoders: readonly Encoder[], conversions: readonly string[]): { encoder: Encoder; range: MediaRange } | undefined {
+  for (const range of ranges) {
+    for (const encoder of encoders) {
+      if (matches(range, encoder.mediaType) && acceptsParams(range, encoder, conversions)) return { encoder, range };
+    }
   }
-  throw notAcceptable(unique(candidates.map((e) => e.mediaType)));
+  return undefined;
 }
 
 /**
@@ -143,29 +185,31 @@ function matches(range: MediaRange, mediaType: string): boolean {
   return range.subtype === '*' || range.subtype === mediaType.slice(slash + 1);
 }
 
-function paramsUnderstood(range: MediaRange, conversions: readonly string[], watch: boolean): boolean {
-  for (const [name, value] of Object.entries(range.params)) {
-    switch (name) {
-      case 'charset':
-        if (value.toLowerCase() !== 'utf-8' && value.toLowerCase() !== 'utf8') return false;
-        break;
-      case 'stream':
-        if (value !== 'watch' || !watch) return false;
-        break;
-      case 'pretty':
-        if (value !== 'true' && value !== 'false') return false;
-        break;
-      case 'as':
-      case 'g':
-      case 'v':
-        break;
-      default:
-        return false;
-    }
-  }
-  const as = range.params['as'];
-  if (as === undefined) return range.params['g'] === undefined && range.params['v'] === undefined;
-  return conversions.includes(`${as};${range.params['g'] ?? ''};${range.params['v'] ?? ''}`);
+/** Kubernetes' acceptMediaTypeOptions with the apiserver's RequestScope restrictions. */
+function acceptsParams(range: MediaRange, encoder: Encoder, conversions: readonly string[]): boolean {
+  const { params } = range;
+  const stream = params['stream'];
+  if (stream !== undefined && stream !== '' && (stream !== 'watch' || encoder.watchFraming === undefined)) return false;
+  // The meta group's version: the only server version Kubernetes' RequestScope allows.
+  const sv = params['sv'];
+  if (sv !== undefined && sv !== '' && sv !== 'v1') return false;
+  const as = params['as'];
+  const g = params['g'];
+  const v = params['v'];
+  if (as === undefined && g === undefined && v === undefined) return true;
+  if (!conversions.includes(`${as ?? ''};${g ?? ''};${v ?? ''}`)) return false;
+  if (as === 'Table' && g === 'meta.k8s.io') return TABLE_MEDIA_TYPES.has(encoder.mediaType);
+  return true;
+}
+
+/** RequestScope.AllowsMediaTypeTransform: a Table is written as JSON or YAML only. */
+const TABLE_MEDIA_TYPES: ReadonlySet<string> = new Set(['application/json', 'application/yaml']);
+
+/** Kubernetes' isPrettyPrint: the `?pretty=` query (strconv.ParseBool) if given, else a human client's User-Agent. */
+function isPrettyPrint(query: string | undefined, userAgent: string | undefined): boolean {
+  if (query !== undefined && query !== '') return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(query);
+  if (userAgent === undefined) return false;
+  return userAgent.startsWith('curl') || userAgent.startsWith('Wget') || userAgent.startsWith('Mozilla/5.0');
 }
 
 function specificity(range: MediaRange): number {

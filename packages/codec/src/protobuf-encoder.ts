@@ -1,6 +1,7 @@
 import protobuf from 'protobufjs';
 import type { Writer } from 'protobufjs';
 import type { Codec, ListFraming, WatchEventType, WatchFraming } from './encoder.js';
+import { encodeError, notBytesMessage } from './internal/encode-error.js';
 import { MessagePlans, type MessagePlan } from './internal/protobuf-message-plan.js';
 import {
   EncodeContext,
@@ -113,9 +114,21 @@ export class ProtobufEncoder implements Codec {
   /**
    * Writes the enveloped object (one contiguous buffer, spliced).
    * @throws StatusError NotAcceptable for a kind the schemas do not register, an
-   *   unknown field (its path named), or a value of the wrong type.
+   *   unknown field (its path named), or a value of the wrong type;
+   *   InternalError for anything else that stops the encoding (e.g. nesting
+   *   deep enough to overflow the stack).
    */
   encode(object: KubeObject, sink: Sink): void {
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#encode(object);
+    } catch (error) {
+      throw encodeError('protobuf', object, error);
+    }
+    sink.splice(bytes);
+  }
+
+  #encode(object: KubeObject): Uint8Array {
     const { apiVersion, kind } = object;
     if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') {
       throw new StatusError('NotAcceptable', `cannot encode as protobuf: the object has no apiVersion and kind (got ${JSON.stringify(apiVersion ?? null)}, ${JSON.stringify(kind ?? null)})`);
@@ -131,7 +144,7 @@ export class ProtobufEncoder implements Codec {
     writeFields(plan, object as Record<string, unknown>, w, new EncodeContext(`${apiVersion}, Kind=${kind}`));
     w.ldelim();
     w.uint32(0x1a).uint32(0).uint32(0x22).uint32(0);
-    sink.splice(w.finish());
+    return w.finish();
   }
 
   /**
@@ -141,6 +154,8 @@ export class ProtobufEncoder implements Codec {
    *   JSON) or an unregistered kind; never anything else.
    */
   decode(bytes: Uint8Array): KubeObject {
+    const notBytes = notBytesMessage('protobuf', bytes);
+    if (notBytes !== undefined) throw badRequest(notBytes);
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const ctx = this.#context(buf);
     try {
@@ -156,6 +171,8 @@ export class ProtobufEncoder implements Codec {
    * @throws StatusError BadRequest as {@link decode}, also for a frame whose length prefix disagrees with its size.
    */
   decodeWatchEvent(frame: Uint8Array): { type: string; object: KubeObject } {
+    const notBytes = notBytesMessage('protobuf', frame);
+    if (notBytes !== undefined) throw badRequest(notBytes);
     const buf = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
     const ctx = this.#context(buf);
     try {

@@ -1,4 +1,5 @@
 import { CachingObject, type Encodable } from './caching-object.js';
+import { deepFreeze } from './deep-freeze.js';
 import type { Encoder, WatchEventType, WatchFraming } from './encoder.js';
 import type { KubeObject } from './object.js';
 import type { Sink } from './splice-buffer.js';
@@ -9,6 +10,10 @@ import type { StatusError } from './status-error.js';
  * shared by every watcher: N watchers of one format cost one encode of the
  * object (through its CachingObject, so bytes made for a LIST are reused) and
  * one framing.
+ *
+ * Frozen: one watcher cannot change the `type` or `object` every other
+ * watcher (and every later catch-up) receives; assigning throws in strict
+ * mode. The framed bytes are a private cache, which freezing leaves working.
  */
 export class CachingWatchEvent {
   readonly type: WatchEventType;
@@ -18,6 +23,7 @@ export class CachingWatchEvent {
   constructor(type: WatchEventType, object: Encodable) {
     this.type = type;
     this.object = CachingObject.from(object);
+    Object.freeze(this);
   }
 
   /**
@@ -58,17 +64,18 @@ export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
 
 /**
  * The object of a BOOKMARK event: only kind, apiVersion and resourceVersion,
- * plus the initial-events-end annotation when it closes a watch-list's initial events.
+ * plus the initial-events-end annotation when it closes a watch-list's initial
+ * events. Deep-frozen, as every object a watch event carries.
  */
 export function bookmarkObject(apiVersion: string, kind: string, resourceVersion: string, initialEventsEnd = false): KubeObject {
-  return {
+  return deepFreeze({
     apiVersion,
     kind,
     metadata: {
       resourceVersion,
       ...(initialEventsEnd ? { annotations: { [INITIAL_EVENTS_END_ANNOTATION]: 'true' } } : {}),
     },
-  };
+  });
 }
 
 /** An ERROR event carrying `error`'s Status, as Kubernetes sends before closing a watch. */

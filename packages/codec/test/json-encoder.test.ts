@@ -107,6 +107,61 @@ describe('JsonEncoder', () => {
     expect(decodeError(deep).message).toBe('invalid JSON: nesting deeper than 1000 levels');
   });
 
+  it('.decode() — 100 000 open brackets → BadRequest, never RangeError "Maximum call stack size exceeded"', () => {
+    for (const text of ['['.repeat(100_000), '{"a":' + '['.repeat(100_000), '{"a":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}']) {
+      const error = decodeError(text);
+      expect(error.reason).toBe('BadRequest');
+      expect(error.message).toMatch(/^invalid JSON(:| at line 1, column \d+ \(offset \d+\):) nesting deeper than 1000 levels$/);
+    }
+  });
+
+  it('.decode() — a body that is not bytes → BadRequest, not TypeError', () => {
+    for (const [body, got] of [['{}', 'string'], [42, 'number'], [null, 'null'], [{}, 'object'], [[1], 'array']] as const) {
+      let caught: unknown;
+      try {
+        json.decode(body as unknown as Uint8Array);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(StatusError);
+      expect((caught as StatusError).message).toBe(`invalid JSON: expected the body as bytes (a Uint8Array), got ${got}`);
+      expect((caught as StatusError).reason).toBe('BadRequest');
+    }
+  });
+
+  it('.encode() — a BigInt, a cycle or stack-deep nesting → StatusError InternalError naming the object, never a raw TypeError', () => {
+    const cyclic: Record<string, unknown> = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' } };
+    cyclic['spec'] = { again: cyclic };
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    const cases: [KubeObject, string][] = [
+      [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns', generation: 10n as unknown as number } }, 'Do not know how to serialize a BigInt'],
+      [cyclic, 'the object contains a cycle'],
+      [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' }, spec: deep }, 'the object is nested too deeply'],
+    ];
+    for (const encoder of [json, new JsonEncoder({ indent: 2 })]) {
+      for (const [object, problem] of cases) {
+        let caught: unknown;
+        try {
+          encode(encoder, object);
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught).toBeInstanceOf(StatusError);
+        expect((caught as StatusError).toStatus()).toMatchObject({
+          code: 500,
+          reason: 'InternalError',
+          message: `Internal error occurred: cannot encode v1, Kind=Pod "ns/p" as JSON: ${problem}`,
+          details: { causes: [{ message: `cannot encode v1, Kind=Pod "ns/p" as JSON: ${problem}` }] },
+        });
+      }
+    }
+  });
+
+  it('.encode() — undefined, functions and symbols are left out as JSON.stringify does', () => {
+    expect(encode(json, { kind: 'X', a: undefined, f: () => 1, s: Symbol('s'), l: [undefined, () => 1] } as KubeObject)).toBe('{"kind":"X","l":[null,null]}');
+  });
+
   it('.decode() — a "__proto__" key stays data', () => {
     const decoded = json.decode(Buffer.from('{"__proto__":{"x":1}}'));
     expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);

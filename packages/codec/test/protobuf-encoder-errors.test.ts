@@ -143,6 +143,28 @@ describe('ProtobufEncoder errors', () => {
     expect(caught(() => encoder.decodeWatchEvent(Buffer.from([0, 0, 0, 9, 0x0a, 0x00]))).message).toBe('invalid protobuf: frame length 9 does not match the 2 bytes that follow at offset 0');
   });
 
+  it('.decode() / .decodeWatchEvent() — a body that is not bytes → BadRequest, not TypeError', () => {
+    for (const [body, got] of [['k8s\u0000', 'string'], [42, 'number'], [null, 'null'], [{ length: 4 }, 'object'], [[0x6b, 0x38], 'array']] as const) {
+      const message = `invalid protobuf: expected the body as bytes (a Uint8Array), got ${got}`;
+      expect(caught(() => encoder.decode(body as unknown as Uint8Array)).toStatus()).toMatchObject({ reason: 'BadRequest', code: 400, message });
+      expect(caught(() => encoder.decodeWatchEvent(body as unknown as Uint8Array)).message).toBe(message);
+    }
+  });
+
+  it('.encode() — a value of the wrong type (a BigInt) → NotAcceptable; a failure outside the schema walk → InternalError', () => {
+    const bigint = { ...smallPod, metadata: { name: 'p', namespace: 'd', generation: 10n as unknown as number } };
+    expect(caught(() => encode(bigint)).message).toBe(
+      'cannot encode v1, Kind=Pod as protobuf: expected an integer within ±(2^53-1), got `10` (bigint) at "metadata.generation"',
+    );
+    // A getter that throws stands for anything unexpected inside the walk: it surfaces as a StatusError, not raw.
+    const hostile = { ...smallPod, get spec(): never { throw new TypeError('boom'); } };
+    expect(caught(() => encode(hostile as KubeObject)).toStatus()).toMatchObject({
+      reason: 'InternalError',
+      code: 500,
+      message: 'Internal error occurred: cannot encode v1, Kind=Pod "d/p" as protobuf: boom',
+    });
+  });
+
   it('constructor — bad option → RangeError naming it', () => {
     expect(() => new ProtobufEncoder({ maxEmbeddingDepth: -1 })).toThrow('Expected `maxEmbeddingDepth` to be a non-negative integer, got `-1` (number)');
     expect(isStatusError(caught(() => encoder.decode(Buffer.from([1]))), 'BadRequest')).toBe(true);

@@ -81,6 +81,51 @@ describe('WatchEventEncoder', () => {
     });
   });
 
+  it('CachingWatchEvent — frozen: one consumer cannot change what every other watcher receives (strict mode throws)', () => {
+    const json = new JsonEncoder();
+    const event = new CachingWatchEvent('ADDED', pod);
+    const before = Buffer.from(event.framed(json)).toString();
+    expect(Object.isFrozen(event)).toBe(true);
+    expect(() => {
+      (event as { type: string }).type = 'DELETED';
+    }).toThrow(TypeError);
+    expect(() => {
+      (event as { object: unknown }).object = new CachingObject({ kind: 'Evil' });
+    }).toThrow(TypeError);
+    expect(() => {
+      (event as unknown as { framed: () => Uint8Array }).framed = () => new Uint8Array(0);
+    }).toThrow(TypeError);
+    // Another watcher (and a later catch-up) sees the original event, and the lazy private cache still works.
+    expect(event.type).toBe('ADDED');
+    expect(Buffer.from(event.framed(json)).toString()).toBe(before);
+    const sink = new SpliceBuffer();
+    new WatchEventEncoder(new JsonEncoder({ indent: 2 })).encode(event, sink);
+    expect(JSON.parse(sink.toBuffer().toString())).toEqual({ type: 'ADDED', object: pod });
+  });
+
+  it('CachingObject — frozen: its methods cannot be replaced for other readers, its object neither', () => {
+    const object = new CachingObject(pod);
+    expect(Object.isFrozen(object)).toBe(true);
+    expect(() => {
+      (object as unknown as { encoded: () => Uint8Array }).encoded = () => new Uint8Array(0);
+    }).toThrow(TypeError);
+    expect(() => {
+      (object.getObject().metadata as { name: string }).name = 'evil';
+    }).toThrow(TypeError);
+    expect(object.encoded(new JsonEncoder()).byteLength).toBeGreaterThan(0);
+  });
+
+  it('bookmarkObject() — deep-frozen, so a bookmark handed to many watchers cannot be changed by one', () => {
+    const bookmark = bookmarkObject('v1', 'Pod', '10', true);
+    expect(() => {
+      (bookmark as { kind: string }).kind = 'Status';
+    }).toThrow(TypeError);
+    expect(() => {
+      (bookmark.metadata as { resourceVersion: string }).resourceVersion = '1';
+    }).toThrow(TypeError);
+    expect(bookmark).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: { resourceVersion: '10', annotations: { 'k8s.io/initial-events-end': 'true' } } });
+  });
+
   it('errorEvent() — an ERROR event carrying the Status', () => {
     const sink = new SpliceBuffer();
     new WatchEventEncoder(new JsonEncoder()).encode(errorEvent(tooOldResourceVersion(3, 10)), sink);

@@ -27,9 +27,16 @@ describe('YamlEncoder and kubectl', () => {
       data: {
         yes: 'yes', no: 'no', on: 'on', off: 'off', y: 'y', n: 'n', true: 'true', null: 'null', tilde: '~', empty: '',
         octal: '0755', hex: '0x1F', float: '1.0', exp: '1e3', sexagesimal: '1:20', date: '2024-01-01', time: '2024-01-01T00:00:00Z',
+        underscored: '-_0', grouped: '1_000', signed: '+_1', leadingZero: '08', binary: '-0b1_0',
         script: '#!/bin/sh\necho "hi" # not a comment\n', lead: ' x', colon: 'a: b', dash: '- x', quote: "'q'", unicode: 'é ☃',
       },
     };
+    expect(kubectlRead(encode(object))).toEqual(withMarker(object));
+  });
+
+  it('strings go-yaml v2 resolve takes for numbers once `_` is removed are quoted, as keys too (found by the property below: `-_0`)', () => {
+    const data = { '-_0': '', '+_1': '1_0', '.5_0': '-_.5e3' };
+    const object: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'underscores' }, data };
     expect(kubectlRead(encode(object))).toEqual(withMarker(object));
   });
 

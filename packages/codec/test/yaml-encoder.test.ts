@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SpliceBuffer, StatusError, YamlEncoder, type KubeObject } from '../src/index.js';
+import { SpliceBuffer, StatusError, YAML_EXPANSION_FACTOR, YAML_EXPANSION_SLACK_BYTES, YamlEncoder, type KubeObject } from '../src/index.js';
 
 const yaml = new YamlEncoder();
 const encode = (object: KubeObject): string => {
@@ -112,11 +112,72 @@ describe('YamlEncoder', () => {
     expect(decodeError('').message).toBe('invalid YAML: expected a document, but the input is empty');
   });
 
-  it('.decode() — an alias bomb ("billion laughs") → BadRequest, not a hang', () => {
+  it('.decode() — an alias bomb ("billion laughs") → BadRequest, not a hang (go-yaml: "excessive aliasing")', () => {
     const lines = ['a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(',')}]`);
     const text = lines.join('\n');
-    expect(decodeError(text).message).toBe(`invalid YAML: aliases expand the document to more than ${4 * text.length + 1000} nodes`);
+    const limit = YAML_EXPANSION_FACTOR * text.length + YAML_EXPANSION_SLACK_BYTES;
+    expect(decodeError(text).message).toBe(`invalid YAML: aliases expand the document beyond ${limit} bytes (excessive aliasing)`);
+  });
+
+  it('.decode() — few nodes, many bytes: one 128 KiB scalar behind 40 000 aliases → BadRequest (expanded bytes are bounded, not nodes)', () => {
+    // 251 KB of body that the old node count let through, expanding to ~5 GB of JSON when encoded.
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ns: &s ${'x'.repeat(128 * 1024)}\nl:\n${'- *s\n'.repeat(40_000)}`;
+    const limit = YAML_EXPANSION_FACTOR * Buffer.byteLength(text) + YAML_EXPANSION_SLACK_BYTES;
+    const error = decodeError(text);
+    expect(error.reason).toBe('BadRequest');
+    expect(error.code).toBe(400);
+    expect(error.message).toBe(`invalid YAML: aliases expand the document beyond ${limit} bytes (excessive aliasing)`);
+  });
+
+  it('.decode() — aliases within the bound are expanded as usual', () => {
+    const value = yaml.decode(Buffer.from(`base: &b {cpu: 100m, tags: [${'"t",'.repeat(50)}"t"]}\nl: [${'*b,'.repeat(20)}*b]\n`));
+    expect((value['l'] as unknown[]).length).toBe(21);
+    expect((value['l'] as unknown[])[20]).toBe(value['base']);
+  });
+
+  it('.decode() — an alias to its own ancestor (a cycle JSON cannot hold) → BadRequest', () => {
+    expect(decodeError('a: &a [1, *a]').message).toBe('invalid YAML: an alias refers to a node that contains it (a cycle)');
+    expect(decodeError('a: &a {b: {c: *a}}').message).toBe('invalid YAML: an alias refers to a node that contains it (a cycle)');
+  });
+
+  it('.decode() — aliases that nest the expanded document deeper than maxDepth → BadRequest', () => {
+    const shallow = new YamlEncoder({ maxDepth: 10 });
+    const text = 'a: &a [[[[[1]]]]]\nb: [[[[[*a]]]]]\n';
+    expect(() => shallow.decode(Buffer.from(text))).toThrow('invalid YAML: aliases nest the document deeper than 10 levels');
+    expect(new YamlEncoder({ maxDepth: 12 }).decode(Buffer.from(text))).toHaveProperty('b');
+  });
+
+  it('.decode() — a body that is not bytes → BadRequest, not TypeError', () => {
+    for (const [body, got] of [['a: 1', 'string'], [42, 'number'], [null, 'null'], [{}, 'object'], [undefined, 'undefined']] as const) {
+      expect(() => yaml.decode(body as unknown as Uint8Array)).toThrow(new StatusError('BadRequest', `invalid YAML: expected the body as bytes (a Uint8Array), got ${got}`));
+    }
+  });
+
+  it('.encode() — values YAML cannot hold → StatusError InternalError naming the object, never a raw TypeError/YAMLException', () => {
+    const cyclic: Record<string, unknown> = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns' } };
+    cyclic['self'] = cyclic;
+    const cases: [KubeObject, string][] = [
+      [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, n: 10n }, 'unacceptable kind of an object to dump [object BigInt]'],
+      [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, f: () => 1 }, 'unacceptable kind of an object to dump [object Function]'],
+      [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, s: Symbol('s') }, 'unacceptable kind of an object to dump [object Symbol]'],
+      [cyclic, 'the object is nested too deeply'],
+    ];
+    for (const [object, problem] of cases) {
+      let caught: unknown;
+      try {
+        encode(object);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(StatusError);
+      const name = object === cyclic ? '"ns/c"' : '"c"';
+      expect((caught as StatusError).toStatus()).toMatchObject({
+        code: 500,
+        reason: 'InternalError',
+        message: `Internal error occurred: cannot encode v1, Kind=ConfigMap ${name} as YAML: ${problem}`,
+      });
+    }
   });
 
   it('.decode() — invalid UTF-8 → BadRequest', () => {

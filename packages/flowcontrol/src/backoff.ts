@@ -1,4 +1,6 @@
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, systemClock, type Timer } from './clock.js';
+import { MAX_TIMER_MS } from './internal/max-timer.js';
+import { unitRandom } from './internal/unit-random.js';
 import { fail, nonNegativeInteger, positiveInteger, positiveNumber } from './internal/validate.js';
 
 /** Options of {@link Backoff}. */
@@ -9,7 +11,7 @@ export interface BackoffOptions {
   readonly maxMs?: number;
   /** Growth of the cap per attempt. @default 2 */
   readonly factor?: number;
-  /** Random source in [0, 1). @default Math.random */
+  /** Random source in [0, 1); answers outside [0, 1] (NaN included) are clamped into it. @default Math.random */
   readonly random?: () => number;
 }
 
@@ -30,34 +32,39 @@ export class Backoff {
     this.#max = positiveNumber('maxMs', options.maxMs ?? 30_000);
     this.#factor = positiveNumber('factor', options.factor ?? 2);
     if (this.#factor < 1) fail('factor', 'a number no smaller than 1', this.#factor, RangeError);
+    if (options.random !== undefined && typeof options.random !== 'function') fail('random', 'a function', options.random);
     this.#random = options.random ?? Math.random;
   }
 
   /**
    * Milliseconds to wait before retry number `attempt` (0 = the first retry).
    *
-   * @param retryAfterSeconds the server's Retry-After, if it sent one: the delay is at least that long
+   * @param retryAfterSeconds the server's Retry-After, if it sent one: the delay is at least that long.
+   *   One that is not a positive number whose milliseconds are finite (NaN, Infinity,
+   *   1e308, negative) is ignored, as client-go ignores a Retry-After header that does not parse.
    * @throws TypeError / RangeError when `attempt` is not a non-negative integer.
    */
   delayMs(attempt: number, retryAfterSeconds?: number): number {
     nonNegativeInteger('attempt', attempt);
     const cap = Math.min(this.#max, this.#base * this.#factor ** attempt);
-    const jittered = this.#random() * cap;
-    return retryAfterSeconds === undefined || !(retryAfterSeconds > 0) ? jittered : Math.max(retryAfterSeconds * 1000, jittered);
+    const jittered = unitRandom(this.#random) * cap;
+    const floorMs = typeof retryAfterSeconds === 'number' ? retryAfterSeconds * 1000 : 0;
+    return floorMs > jittered && floorMs < Number.POSITIVE_INFINITY ? floorMs : jittered;
   }
 }
 
 /**
  * The Retry-After an error carries, in seconds: `error.retryAfterSeconds`
  * (flowcontrol's {@link TooManyRequestsError}, codec's `StatusError`) or
- * `error.details.retryAfterSeconds` (a decoded `Status`); `undefined` otherwise.
+ * `error.details.retryAfterSeconds` (a decoded `Status`), when it is a
+ * non-negative finite number; `undefined` otherwise.
  */
 export function retryAfterOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const direct = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-  if (typeof direct === 'number' && direct >= 0) return direct;
+  if (typeof direct === 'number' && direct >= 0 && direct < Number.POSITIVE_INFINITY) return direct;
   const nested = (error as { details?: { retryAfterSeconds?: unknown } }).details?.retryAfterSeconds;
-  return typeof nested === 'number' && nested >= 0 ? nested : undefined;
+  return typeof nested === 'number' && nested >= 0 && nested < Number.POSITIVE_INFINITY ? nested : undefined;
 }
 
 /** Options of {@link retryWithBackoff}. */
@@ -102,17 +109,26 @@ export async function retryWithBackoff<T>(fn: (attempt: number) => T | Promise<T
   }
 }
 
+// A server may ask for a Retry-After past the timer range (24.8 days): sleep in steps.
 function sleep(clock: Clock, delayMs: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted === true) return reject(signal.reason);
+    let remaining = delayMs;
+    let timer: Timer | undefined;
     const onAbort = (): void => {
-      timer.cancel();
+      timer?.cancel();
       reject(signal?.reason);
     };
-    const timer = clock.setTimer(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, delayMs);
+    const arm = (): void => {
+      const step = Math.min(remaining, MAX_TIMER_MS);
+      remaining -= step;
+      timer = clock.setTimer(() => {
+        if (remaining > 0) return arm();
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, step);
+    };
+    arm();
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -4,6 +4,7 @@ import type { MultiLevelLimiter } from './multi-level-limiter.js';
 import type { PriorityAndFairness } from './priority-and-fairness.js';
 import type { RequestAttributes } from './request-attributes.js';
 import type { RetryAfterPolicy } from './retry-after.js';
+import { nonNegativeInteger } from './internal/validate.js';
 import { TOO_MANY_REQUESTS_MESSAGE, tooManyRequestsStatus } from './too-many-requests.js';
 
 /** Options of {@link createHttpAdmission}; every gate is optional and they apply in this order. */
@@ -32,8 +33,12 @@ export type HttpAdmission = (request: IncomingMessage, response: ServerResponse)
 /**
  * Writes a flow-control 429: a Kubernetes `Status` (reason `TooManyRequests`,
  * `details.retryAfterSeconds`) as JSON, with a `Retry-After` header.
+ *
+ * @throws TypeError / RangeError (nothing written) when `retryAfterSeconds` is not
+ *   a non-negative integer: `Retry-After: NaN` or `-1` is no header a client can honour.
  */
 export function writeTooManyRequests(response: ServerResponse, message: string, retryAfterSeconds: number): void {
+  nonNegativeInteger('retryAfterSeconds', retryAfterSeconds);
   const body = JSON.stringify(tooManyRequestsStatus(message, retryAfterSeconds));
   response.statusCode = 429;
   response.setHeader('Retry-After', String(retryAfterSeconds));
@@ -46,7 +51,9 @@ export function writeTooManyRequests(response: ServerResponse, message: string, 
  * The HTTP glue: runs a request through the configured gates, and either
  * resolves with a handle whose `release()` runs at the response's `close`
  * (end or client gone), or writes the 429 itself. A client that disconnects
- * while queued leaves its queue.
+ * while queued leaves its queue. An error from a gate or a policy (a work
+ * estimator or Retry-After policy that throws) rejects the returned promise with
+ * nothing written, after giving back the in-flight slot.
  *
  * ```ts
  * const admit = createHttpAdmission({ attributes, limiter, priorityAndFairness: apf });
@@ -79,9 +86,12 @@ export function createHttpAdmission(options: HttpAdmissionOptions): HttpAdmissio
       let result;
       try {
         result = await priorityAndFairness.admit(attributes, { signal: gone.signal });
-      } catch {
+      } catch (error) {
         slot?.release();
-        return undefined;
+        // The client went away while queued: nothing to answer. Anything else (a work
+        // estimator that threw) is the host's to handle: swallowing it would leave the response open.
+        if (gone.signal.aborted) return undefined;
+        throw error;
       } finally {
         response.off('close', onGone);
       }

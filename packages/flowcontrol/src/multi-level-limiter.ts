@@ -143,6 +143,8 @@ export class MultiLevelLimiter {
         level.rules.map((rule) => {
           if (typeof rule?.name !== 'string') fail('rules[].name', 'a string', rule?.name);
           const compiled: CompiledRule = { level: level.name, name: rule.name, bucket: bucket(rule.limit), tokens: positiveNumber('tokens', rule.tokens ?? 1) };
+          // A rule asking for more than its bucket holds would reject every request it matches.
+          if (compiled.tokens > compiled.bucket.burst) fail('tokens', `a number no larger than the rule's burst (${compiled.bucket.burst})`, compiled.tokens, RangeError);
           rules.push(compiled);
           return { match: rule.match, value: compiled };
         }),
@@ -172,7 +174,10 @@ export class MultiLevelLimiter {
   /**
    * Decides one request and, when it is allowed, takes its tokens at every level.
    *
-   * @param now the current time from this limiter's clock, when already read
+   * @param now the current time from this limiter's clock, when already read; a
+   *   `now` that is not a finite number (NaN, ±Infinity) is a bad clock reading
+   *   and is ignored — each bucket uses its last good reading, so it neither
+   *   refills nor freezes (see {@link TokenBucket})
    */
   decide(attributes: RequestAttributes, now: number = this.#clock.now()): LimitDecision {
     if (this.#exempt !== undefined && this.#exempt(attributes)) return EXEMPT;

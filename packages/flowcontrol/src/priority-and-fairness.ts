@@ -43,13 +43,20 @@ export interface FlowSchema {
 
 /** Options of {@link PriorityAndFairness}. */
 export interface PriorityAndFairnessOptions {
-  /** Seats shared by the non-exempt levels in proportion to their shares. @default 600 (Kubernetes' 400 + 200) */
+  /** Seats shared by the non-exempt levels in proportion to their shares, at most 2^31 − 1. @default 600 (Kubernetes' 400 + 200) */
   readonly serverConcurrencyLimit?: number;
   /** The priority levels; an `exempt` and a `catch-all` level are added when missing. @default {@link defaultPriorityLevels}() */
   readonly priorityLevels?: readonly PriorityLevel[];
   /** The flow schemas; requests matching none go to `catch-all`. @default {@link defaultFlowSchemas}() */
   readonly flowSchemas?: readonly FlowSchema[];
-  /** Seats per request. @default {@link createWorkEstimator}() — LISTs of unknown size cost the maximum (10) */
+  /**
+   * Seats per request. Its answer is clamped as Kubernetes' estimators clamp
+   * theirs (`request/list_work_estimator.go`): rounded up, at least 1
+   * (`minimumSeats`), at most the level's concurrency limit (a wider request
+   * would run alone anyway); an answer that is not a number (NaN included)
+   * throws a TypeError from the call that asked for it.
+   * @default {@link createWorkEstimator}() — LISTs of unknown size cost the maximum (10)
+   */
   readonly workEstimator?: WorkEstimator;
   /** The Retry-After of rejections. @default a {@link CongestionRetryAfter} on the dispatcher's clock */
   readonly retryAfter?: RetryAfterPolicy;
@@ -145,10 +152,14 @@ export function defaultFlowSchemas(): FlowSchema[] {
   ];
 }
 
+const MAX_SEATS = 2 ** 31 - 1;
+
 interface Level {
   readonly name: string;
   readonly exempt: boolean;
   readonly set: QueueSet | undefined;
+  /** The most seats a request of this level is charged: its concurrency limit (the server's for exempt levels). */
+  readonly maxSeats: number;
   exemptExecuting: number;
   exemptDispatched: number;
 }
@@ -248,9 +259,13 @@ export class PriorityAndFairness {
   /** @throws TypeError / RangeError naming the option that is invalid (an unknown level, a hand larger than its queues, …). */
   constructor(options: PriorityAndFairnessOptions = {}) {
     this.#clock = options.clock ?? systemClock;
+    if (options.workEstimator !== undefined && typeof options.workEstimator !== 'function') fail('workEstimator', 'a function', options.workEstimator);
     this.#estimate = options.workEstimator ?? createWorkEstimator();
     this.#retryAfter = options.retryAfter ?? new CongestionRetryAfter({ clock: this.#clock });
     const serverLimit = positiveInteger('serverConcurrencyLimit', options.serverConcurrencyLimit ?? 600);
+    // Seats are counted in doubles: past 2^53 a sum of seats is no longer exact, and a release
+    // would not give back what was taken. Kubernetes' own limits are 32-bit integers.
+    if (serverLimit > MAX_SEATS) fail('serverConcurrencyLimit', `a positive integer no larger than ${MAX_SEATS}`, serverLimit, RangeError);
     const estimatedServiceMs = positiveNumber('estimatedServiceMs', options.estimatedServiceMs ?? 3);
     const configs = [...(options.priorityLevels ?? defaultPriorityLevels())];
     if (!configs.some((level) => level.name === 'exempt')) configs.push({ name: 'exempt', exempt: true });
@@ -260,10 +275,12 @@ export class PriorityAndFairness {
       if (typeof config?.name !== 'string') fail('priorityLevels[].name', 'a string', config?.name);
       if (config.exempt !== true) totalShares += nonNegativeNumber('nominalConcurrencyShares', config.nominalConcurrencyShares ?? 30);
     }
+    // Finite shares can still sum past the largest double; the split would be NaN.
+    if (!Number.isFinite(totalShares)) fail('nominalConcurrencyShares', 'numbers whose sum is finite', totalShares, RangeError);
     for (const config of configs) {
       if (this.#levels.has(config.name)) fail('priorityLevels[].name', 'unique', config.name);
       if (config.exempt === true) {
-        this.#levels.set(config.name, { name: config.name, exempt: true, set: undefined, exemptExecuting: 0, exemptDispatched: 0 });
+        this.#levels.set(config.name, { name: config.name, exempt: true, set: undefined, maxSeats: serverLimit, exemptExecuting: 0, exemptDispatched: 0 });
         continue;
       }
       const shares = config.nominalConcurrencyShares ?? 30;
@@ -271,9 +288,13 @@ export class PriorityAndFairness {
       const handSize = positiveInteger('handSize', config.handSize ?? Math.min(6, Math.max(1, queues)));
       if (queues > 0 && handSize > queues) fail('handSize', `an integer no larger than queues (${queues})`, handSize, RangeError);
       if (queues > 0 && !hasEntropyFor(queues, handSize)) fail('handSize', `small enough that queues^handSize fits 53 bits (queues ${queues})`, handSize, RangeError);
+      // serverLimit × shares first (exact for the usual integers); divide first only where that product overflows.
+      const product = serverLimit * shares;
+      const share = Number.isFinite(product) ? product / (totalShares || 1) : serverLimit * (shares / totalShares);
+      const concurrencyLimit = Math.max(1, Math.ceil(share));
       const set = new QueueSet(
         {
-          concurrencyLimit: Math.max(1, Math.ceil((serverLimit * shares) / (totalShares || 1))),
+          concurrencyLimit,
           queues,
           handSize,
           queueLengthLimit: nonNegativeInteger('queueLengthLimit', config.queueLengthLimit ?? 50),
@@ -282,7 +303,7 @@ export class PriorityAndFairness {
         },
         this.#clock,
       );
-      this.#levels.set(config.name, { name: config.name, exempt: false, set, exemptExecuting: 0, exemptDispatched: 0 });
+      this.#levels.set(config.name, { name: config.name, exempt: false, set, maxSeats: concurrencyLimit, exemptExecuting: 0, exemptDispatched: 0 });
     }
     const schemas = [...(options.flowSchemas ?? defaultFlowSchemas())].sort(
       (a, b) => (a.matchingPrecedence ?? 1000) - (b.matchingPrecedence ?? 1000) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
@@ -310,12 +331,14 @@ export class PriorityAndFairness {
    * Admits a request: at once when its level has a free seat and nobody waits,
    * else after fair queuing — or rejects it (queue full, waited too long).
    * Resolves with the decision; rejects only with `signal.reason` on abort.
+   *
+   * @throws TypeError (synchronously, nothing queued) when the work estimator answers something that is not a number.
    */
   admit(attributes: RequestAttributes, options: AdmitOptions = {}): Promise<AdmissionResult> {
     const signal = options.signal;
     if (signal?.aborted === true) return Promise.reject(signal.reason);
     const schema = this.#match(attributes);
-    const ticket = new Ticket(this.#clock, this.#retryAfter, schema, this.#estimate(attributes));
+    const ticket = new Ticket(this.#clock, this.#retryAfter, schema, this.#seats(attributes, schema.level));
     const level = schema.level;
     if (level.set === undefined) return Promise.resolve(this.#startExempt(ticket, level));
     level.set.enqueue(ticket, hashFlow(this.#flowKey(schema, attributes)), this.#clock.now());
@@ -343,10 +366,12 @@ export class PriorityAndFairness {
    * `onDecision` runs synchronously when the request is dispatched or rejected
    * at once, later (from a `release()` or the timeout timer) otherwise. No
    * cancellation: use `admit` with a signal when the client may go away.
+   *
+   * @throws TypeError (nothing queued) when the work estimator answers something that is not a number.
    */
   enqueue(attributes: RequestAttributes, onDecision: (result: AdmissionResult) => void): void {
     const schema = this.#match(attributes);
-    const ticket = new Ticket(this.#clock, this.#retryAfter, schema, this.#estimate(attributes));
+    const ticket = new Ticket(this.#clock, this.#retryAfter, schema, this.#seats(attributes, schema.level));
     const level = schema.level;
     if (level.set === undefined) return onDecision(this.#startExempt(ticket, level));
     ticket.resolve = onDecision;
@@ -358,11 +383,12 @@ export class PriorityAndFairness {
    * its level); never queues and never counts as a rejection.
    *
    * @returns the admission, or `undefined` when it would have to wait.
+   * @throws TypeError when the work estimator answers something that is not a number.
    */
   tryAdmit(attributes: RequestAttributes): Admission | undefined {
     const schema = this.#match(attributes);
-    const seats = this.#estimate(attributes);
     const level = schema.level;
+    const seats = this.#seats(attributes, level);
     const ticket = new Ticket(this.#clock, this.#retryAfter, schema, seats);
     if (level.set === undefined) return this.#startExempt(ticket, level);
     if (!level.set.wouldRunNow(seats)) return undefined;
@@ -395,6 +421,16 @@ export class PriorityAndFairness {
     level.exemptExecuting++;
     level.exemptDispatched++;
     return ticket;
+  }
+
+  // Kubernetes' estimators never answer fewer than minimumSeats (1) nor more than the
+  // level's maxSeats (request/list_work_estimator.go). A host's estimator gets the same
+  // clamp: 0 or a negative count would let requests run for free, and an infinite one
+  // would make the level's virtual time NaN. NaN has no clamp: a bug to report.
+  #seats(attributes: RequestAttributes, level: Level): number {
+    const seats = this.#estimate(attributes);
+    if (typeof seats !== 'number' || Number.isNaN(seats)) fail('workEstimator()', 'a number of seats', seats);
+    return seats >= level.maxSeats ? level.maxSeats : seats > 1 ? Math.ceil(seats) : 1;
   }
 
   #match(attributes: RequestAttributes): Schema {

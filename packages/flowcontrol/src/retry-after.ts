@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from './clock.js';
-import { fail, fraction, positiveInteger, positiveNumber } from './internal/validate.js';
+import { unitRandom } from './internal/unit-random.js';
+import { fail, fraction, nonNegativeNumber, positiveInteger, positiveNumber } from './internal/validate.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** What a {@link RetryAfterPolicy} is told about one rejection. */
@@ -47,7 +48,7 @@ export interface CongestionRetryAfterOptions {
   readonly steps?: readonly RetryAfterStep[];
   /** Adds up to this fraction of the step, at random, to spread retries (0 = none). @default 0 */
   readonly jitter?: number;
-  /** Random source in [0, 1) for the jitter. @default Math.random */
+  /** Random source in [0, 1) for the jitter; answers outside [0, 1] (NaN included) are clamped into it. @default Math.random */
   readonly random?: () => number;
   /** Where time comes from. @default {@link systemClock} */
   readonly clock?: Clock;
@@ -80,8 +81,11 @@ export class CongestionRetryAfter implements RetryAfterPolicy {
     this.#maxSeconds = positiveInteger('maxSeconds', options.maxSeconds ?? 8);
     if (this.#maxSeconds < minSeconds) fail('maxSeconds', `an integer no smaller than minSeconds (${minSeconds})`, this.#maxSeconds, RangeError);
     this.#jitter = fraction('jitter', options.jitter ?? 0);
+    if (options.random !== undefined && typeof options.random !== 'function') fail('random', 'a function', options.random);
     this.#random = options.random ?? Math.random;
-    this.congestion = new TokenBucket({ ratePerSecond: (capacity * 1000) / windowMs, burst: capacity, clock: options.clock ?? systemClock });
+    const ratePerSecond = (capacity * 1000) / windowMs;
+    if (!Number.isFinite(ratePerSecond)) fail('windowMs', `large enough that capacity × 1000 / windowMs is finite (capacity ${capacity})`, windowMs, RangeError);
+    this.congestion = new TokenBucket({ ratePerSecond, burst: capacity, clock: options.clock ?? systemClock });
     if (options.steps !== undefined) {
       for (const step of options.steps) {
         fraction('steps[].above', step.above);
@@ -115,7 +119,7 @@ export class CongestionRetryAfter implements RetryAfterPolicy {
         break;
       }
     }
-    if (this.#jitter > 0) seconds = Math.ceil(seconds * (1 + this.#jitter * this.#random()));
+    if (this.#jitter > 0) seconds = Math.ceil(seconds * (1 + this.#jitter * unitRandom(this.#random)));
     return seconds;
   }
 }
@@ -144,11 +148,16 @@ export class WaitTimeRetryAfter implements RetryAfterPolicy {
     if (this.#max < this.#min) fail('maxSeconds', `an integer no smaller than minSeconds (${this.#min})`, this.#max, RangeError);
   }
 
-  /** `ceil(bucket.waitTime(tokens) / 1000)` clamped to [minSeconds, maxSeconds]; `minSeconds` without a bucket. */
+  /**
+   * `ceil(bucket.waitTime(tokens) / 1000)` clamped to [minSeconds, maxSeconds]; `minSeconds` without a bucket.
+   *
+   * @throws TypeError / RangeError when `rejection.tokens` is not a non-negative finite number.
+   */
   retryAfterSeconds(rejection?: Rejection): number {
     const bucket = rejection?.bucket;
     if (bucket === undefined) return this.#min;
-    const ms = bucket.waitTime(Math.min(rejection?.tokens ?? 1, bucket.burst), rejection?.now);
+    const tokens = nonNegativeNumber('tokens', rejection?.tokens ?? 1);
+    const ms = bucket.waitTime(Math.min(tokens, bucket.burst), rejection?.now);
     return Math.min(this.#max, Math.max(this.#min, Math.ceil(ms / 1000)));
   }
 }

@@ -1,5 +1,6 @@
 import { type Clock, type Timer, systemClock } from './clock.js';
-import { fail, positiveNumber } from './internal/validate.js';
+import { MAX_TIMER_MS } from './internal/max-timer.js';
+import { fail, nonNegativeNumber, positiveNumber } from './internal/validate.js';
 
 /** Options of {@link TokenBucket}. */
 export interface TokenBucketOptions {
@@ -38,6 +39,20 @@ interface Waiter {
  * full, where rounding cannot matter. A simulated day at full rate is exact to
  * within one token (see `test/token-bucket-properties.test.ts`).
  *
+ * Clock readings (the clock's `now()` and every `now` argument) are sanitised,
+ * so one bad reading cannot poison the bucket:
+ *
+ * ```
+ * reading  ≥ last good one   → used
+ *          < last good one   → the clock stepped back: rebase there, keeping the
+ *                              balance; refill resumes from the new reading
+ *                              (golang.org/x/time/rate's `advance` does the same)
+ *          NaN, ±Infinity    → ignored: the last good reading is used instead
+ * ```
+ *
+ * Counts (`n`) are validated: a negative, NaN or infinite count throws instead
+ * of admitting (`tryTake(0)` is `true` and takes nothing, as `AllowN(t, 0)`).
+ *
  * Costs: `tryTake` is O(1) with no allocation; `take` allocates one promise when
  * it has to wait.
  */
@@ -51,6 +66,8 @@ export class TokenBucket {
   #base: number;
   #atBase: number;
   #taken = 0;
+  // The latest good clock reading: never NaN nor infinite, never before #base.
+  #last: number;
   #waiters: Waiter[] = [];
   #head = 0;
   #queued = 0;
@@ -65,7 +82,8 @@ export class TokenBucket {
     this.burst = positiveNumber('burst', options.burst);
     this.#clock = options.clock ?? systemClock;
     this.#perMs = this.ratePerSecond / 1000;
-    this.#base = this.#clock.now();
+    const start = this.#clock.now();
+    this.#base = this.#last = Number.isFinite(start) ? start : 0;
     this.#atBase = this.burst;
   }
 
@@ -76,17 +94,21 @@ export class TokenBucket {
 
   /** The tokens in the bucket now (fractional; negative after {@link TokenBucket.consume} into debt). */
   get available(): number {
-    return this.#balance(this.#clock.now());
+    return this.#balance(this.#read(this.#clock.now()));
   }
 
   /** {@link TokenBucket.available} as a fraction of `burst`: 1 = full, 0 = empty. */
   get availableFraction(): number {
-    return this.#balance(this.#clock.now()) / this.burst;
+    return this.#balance(this.#read(this.#clock.now())) / this.burst;
   }
 
-  /** {@link TokenBucket.available} at `now`, a time read from this bucket's clock. */
+  /**
+   * {@link TokenBucket.available} at `now`, a time read from this bucket's clock
+   * (a reading that is not a finite number is ignored, an earlier one rebases:
+   * see the class comment).
+   */
   availableAt(now: number): number {
-    return this.#balance(now);
+    return this.#balance(this.#read(now));
   }
 
   /** How many {@link TokenBucket.take} calls are waiting. */
@@ -98,31 +120,40 @@ export class TokenBucket {
    * Takes `n` tokens if they are there now; never waits and never jumps ahead
    * of queued {@link TokenBucket.take} waiters.
    *
-   * @param n tokens to take; @default 1
+   * @param n tokens to take; more than `burst` is never satisfied (`false`); @default 1
    * @param now the current time from this bucket's clock, when the caller has
    *   already read it (one clock read per request, shared by every level)
+   * @throws TypeError / RangeError when `n` is not a non-negative finite number.
    */
   tryTake(n = 1, now: number = this.#clock.now()): boolean {
+    if (typeof n !== 'number' || !(n >= 0 && n < Number.POSITIVE_INFINITY)) nonNegativeNumber('n', n);
     if (this.#head !== this.#waiters.length) return false;
-    return this.#tryTake(n, now);
+    return this.#tryTake(n, this.#read(now));
   }
 
   /**
    * Whether `n` tokens could be taken now while leaving at least `floor` tokens
    * behind. Takes nothing; pair with {@link TokenBucket.tryTake} or
    * {@link TokenBucket.consume} for all-or-nothing takes over several buckets.
+   *
+   * @throws TypeError / RangeError when `n` or `floor` is not a non-negative finite number.
    */
   canTake(n: number, floor = 0, now: number = this.#clock.now()): boolean {
-    return this.#head === this.#waiters.length && this.#balance(now) - n >= floor;
+    if (typeof n !== 'number' || !(n >= 0 && n < Number.POSITIVE_INFINITY)) nonNegativeNumber('n', n);
+    if (typeof floor !== 'number' || !(floor >= 0 && floor < Number.POSITIVE_INFINITY)) nonNegativeNumber('floor', floor);
+    return this.#head === this.#waiters.length && this.#balance(this.#read(now)) - n >= floor;
   }
 
   /**
    * Takes `n` tokens unconditionally, going into debt if they are not there
    * (down to `−burst`). For work already done — the cost of a rejection, an
    * actual cost above its estimate — and for returning tokens (`n < 0`, capped at `burst`).
+   *
+   * @throws TypeError when `n` is not a finite number (NaN would erase the balance).
    */
   consume(n: number, now: number = this.#clock.now()): void {
-    const balance = this.#balance(now);
+    if (typeof n !== 'number' || !Number.isFinite(n)) fail('n', 'a finite number', n);
+    const balance = this.#balance(this.#read(now));
     const after = Math.min(this.burst, Math.max(-this.burst, balance - n));
     this.#taken += balance - after;
   }
@@ -137,7 +168,7 @@ export class TokenBucket {
   take(n = 1, signal?: AbortSignal): Promise<void> {
     this.#checkTake(n);
     if (signal?.aborted === true) return Promise.reject(signal.reason);
-    if (this.#head === this.#waiters.length && this.#tryTake(n, this.#clock.now())) return Promise.resolve();
+    if (this.#head === this.#waiters.length && this.#tryTake(n, this.#read(this.#clock.now()))) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { n, resolve, reject, signal, onAbort: undefined, done: false };
       if (signal !== undefined) {
@@ -154,10 +185,13 @@ export class TokenBucket {
    * Milliseconds until `n` tokens would be available to a new caller, counting
    * the tokens promised to queued waiters; 0 when they are there now, `Infinity`
    * when `n > burst`.
+   *
+   * @throws TypeError / RangeError when `n` is not a non-negative finite number.
    */
   waitTime(n = 1, now: number = this.#clock.now()): number {
+    if (typeof n !== 'number' || !(n >= 0 && n < Number.POSITIVE_INFINITY)) nonNegativeNumber('n', n);
     if (n > this.burst) return Number.POSITIVE_INFINITY;
-    const missing = this.#queued + n - this.#balance(now);
+    const missing = this.#queued + n - this.#balance(this.#read(now));
     return missing <= 0 ? 0 : missing / this.#perMs;
   }
 
@@ -166,11 +200,32 @@ export class TokenBucket {
     if (!(n > 0 && n <= this.burst)) fail('n', `a positive number no larger than burst (${this.burst})`, n, RangeError);
   }
 
+  // Sanitises a clock reading (see the class comment) and returns the time to use.
+  #read(now: number): number {
+    // Hot path first: a reading at or after the last good one (NaN fails the comparison).
+    if (typeof now === 'number' && now >= this.#last && now < Number.POSITIVE_INFINITY) {
+      this.#last = now;
+      return now;
+    }
+    if (!Number.isFinite(now)) return this.#last;
+    // Stepped back: keep the balance of the last good reading, from here on.
+    const balance = this.#balance(this.#last);
+    this.#base = now;
+    this.#atBase = balance;
+    this.#taken = 0;
+    this.#last = now;
+    return now;
+  }
+
+  // The balance at `now`, a sanitised reading (never before #base).
   #balance(now: number): number {
+    // #read keeps now ≥ #base, so elapsed is never negative (nor NaN).
     const elapsed = now - this.#base;
-    if (elapsed <= 0) return this.#atBase - this.#taken;
-    const balance = this.#atBase + elapsed * this.#perMs - this.#taken;
-    if (balance < this.burst) return balance;
+    const balance = elapsed > 0 ? this.#atBase + elapsed * this.#perMs - this.#taken : this.#atBase - this.#taken;
+    // Rounding in atBase − taken may overshoot a bound by an ulp: the balance stays within [−burst, burst].
+    if (balance < this.burst) return balance > -this.burst ? balance : -this.burst;
+    // Full at the base instant already (one timestamp shared by many takes): nothing to move.
+    if (balance === this.burst && elapsed === 0) return balance;
     // Full: move the base here, so that a long run never sums fractional refills.
     this.#base = now;
     this.#atBase = this.burst;
@@ -187,14 +242,15 @@ export class TokenBucket {
   #schedule(): void {
     const head = this.#waiters[this.#head];
     if (head === undefined) return;
-    const missing = head.n - this.#balance(this.#clock.now());
+    const missing = head.n - this.#balance(this.#read(this.#clock.now()));
     // Timers have millisecond granularity: round up so that the head is due when it fires.
-    this.#timer = this.#clock.setTimer(() => this.#drain(), Math.max(1, Math.ceil(missing / this.#perMs)));
+    // A wait beyond the timer's range fires early, finds too little, and re-arms.
+    this.#timer = this.#clock.setTimer(() => this.#drain(), Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(missing / this.#perMs))));
   }
 
   #drain(): void {
     this.#timer = undefined;
-    const now = this.#clock.now();
+    const now = this.#read(this.#clock.now());
     while (this.#head < this.#waiters.length) {
       const waiter = this.#waiters[this.#head]!;
       if (!this.#tryTake(waiter.n, now)) break;

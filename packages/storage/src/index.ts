@@ -2,6 +2,7 @@ export { FakeClock, sleep, systemClock } from './clock.js';
 export type { Clock, Timer, TimerOptions } from './clock.js';
 export { MemoryStorage } from './memory-storage.js';
 export type { MemoryStorageOptions } from './memory-storage.js';
+export { validateObjectMeta } from './object-meta.js';
 export { backoffDelay, DEFAULT_RETRY, resolveRetryOptions, retryOnConflict } from './retry.js';
 export type { RetryOnConflictOptions, RetryOptions } from './retry.js';
 export type {
@@ -21,7 +22,7 @@ export type {
   UpdateFunction,
   WatchOptions,
 } from './storage.js';
-export { keyConflict, keyExists, keyNotFound, preconditionFailed, resumeRevision, WATCH_OVERFLOW_CAUSE, watchOverflow } from './storage-errors.js';
+export { keyConflict, keyExists, keyNotFound, objectInvalid, preconditionFailed, resumeRevision, WATCH_OVERFLOW_CAUSE, watchOverflow } from './storage-errors.js';
 export { checkPrefix, formatKey, parseKey } from './storage-key.js';
 export type { StorageKey } from './storage-key.js';
 // The error family the storage raises, re-exported so that callers need not depend on codec to catch it.

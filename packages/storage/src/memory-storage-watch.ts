@@ -20,7 +20,7 @@
  *     └───────close() / abort / return()────────────────────────────────────▶ done
  * ```
  */
-import { type StatusError, tooOldResourceVersion } from '@apiserver-kit/codec';
+import { expired, type StatusError, WATCH_TOO_OLD_MESSAGE } from '@apiserver-kit/codec';
 import type { ChangeEvent } from './memory-storage-log.js';
 import type { BookmarkEvent, StorageEvent, StorageWatch } from './storage.js';
 import { watchOverflow } from './storage-errors.js';
@@ -148,8 +148,9 @@ export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
         // Compacted under the consumer: the changes it still needed are gone,
         // and so is the point of delivering the live events queued after them.
         // This failure wins over a pending overflow: resuming after the queued
-        // events would skip the compacted ones.
-        this.#failure = tooOldResourceVersion(this.#cursor, this.#source.compacted);
+        // events would skip the compacted ones. Kubernetes' message for a compacted
+        // watch (etcd3 errors.go interpretWatchError).
+        this.#failure = expired(WATCH_TOO_OLD_MESSAGE);
         this.#source.detach(this);
         this.#cursor = this.#liveFrom;
         this.#queue = [];
@@ -175,7 +176,7 @@ export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
     }
     if (this.#progressRequested) {
       this.#progressRequested = false;
-      const bookmark: BookmarkEvent = { type: 'BOOKMARK', revision: this.#source.revision };
+      const bookmark: BookmarkEvent = Object.freeze({ type: 'BOOKMARK', revision: this.#source.revision });
       return { done: false, value: bookmark };
     }
     return undefined;

@@ -16,13 +16,23 @@
  * appended, the event logged and pushed to the watchers in one step.
  */
 import { randomUUID } from 'node:crypto';
-import { badRequest, deepFreeze, type KubeObject, type ObjectMeta, tooLargeResourceVersion, tooOldResourceVersion } from '@apiserver-kit/codec';
+import {
+  badRequest,
+  deepFreeze,
+  expired,
+  type KubeObject,
+  LIST_TOO_OLD_MESSAGE,
+  type ObjectMeta,
+  tooLargeResourceVersion,
+  WATCH_TOO_OLD_MESSAGE,
+} from '@apiserver-kit/codec';
 import { type Clock, sleep, systemClock } from './clock.js';
 import { checkInteger, checkOptions, checkSignal, received } from './internal/arguments.js';
 import { BTree } from './internal/btree.js';
-import { sameObjectIgnoringVersion } from './internal/deep-equal.js';
+import { sameEncoding } from './internal/same-encoding.js';
 import { type ChangeEvent, RevisionLog } from './memory-storage-log.js';
 import { MemoryWatch, type WatchSource } from './memory-storage-watch.js';
+import { validateObjectMeta } from './object-meta.js';
 import { backoffDelay, resolveRetryOptions, type RetryOptions } from './retry.js';
 import type {
   CreateOptions,
@@ -53,7 +63,11 @@ export interface MemoryStorageOptions {
    * everything; @default 100_000
    */
   readonly retainRevisions?: number;
-  /** Conflict retry of `guaranteedUpdate`; @default DEFAULT_RETRY (5 steps from 10 ms, factor 2, jitter 0.1) */
+  /**
+   * The waits of `guaranteedUpdate` after a lost race: 10, 20, 40, 80 ms, then
+   * 80 ms on (the waits grow for `steps - 1` retries, then hold; the retries
+   * themselves have no bound); @default DEFAULT_RETRY (5 steps from 10 ms, factor 2, jitter 0.1)
+   */
   readonly retry?: Partial<RetryOptions>;
   /** The default `bufferSize` of a watch; @default 1024 */
   readonly watchBufferSize?: number;
@@ -150,10 +164,12 @@ export class MemoryStorage implements Storage {
       if (!startKey.startsWith(prefix)) throw badRequest(`invalid start key ${JSON.stringify(startKey)}: not under the prefix ${JSON.stringify(prefix)}`);
       checkPrefix(startKey);
     }
-    if (revision < this.#compacted) throw tooOldResourceVersion(revision, this.#compacted);
+    // etcd3 errors.go interpretListError: ErrCompacted is Expired with Kubernetes' own message.
+    if (revision < this.#compacted) throw expired(LIST_TOO_OLD_MESSAGE);
     if (revision > this.#revision) throw tooLargeResourceVersion(revision, this.#revision);
     const limit = options.limit ?? Infinity;
     const items: KubeObject[] = [];
+    const keys: string[] = [];
     let nextKey: string | undefined;
     // Keys are printable ASCII (≤ 0x7e), so every key under the prefix sorts below prefix + "\x7f".
     // forRange, not entries(): no iterator and no pair array per key (about 3× faster on 100 k keys).
@@ -165,9 +181,10 @@ export class MemoryStorage implements Storage {
         return { break: true };
       }
       items.push(object);
+      keys.push(key);
       return undefined;
     });
-    return nextKey === undefined ? { items, revision, more: false } : { items, revision, more: true, nextKey };
+    return nextKey === undefined ? { items, revision, more: false, keys } : { items, revision, more: true, nextKey, keys };
   }
 
   /** {@inheritDoc Storage.create} */
@@ -175,13 +192,13 @@ export class MemoryStorage implements Storage {
     const parsed = parseKey(key);
     checkOptions('options', options);
     checkSignal('signal', options.signal);
-    const meta = checkObject(key, parsed, object, 'object');
+    const { object: accepted, meta } = checkObject(key, parsed, object, 'object');
     if (meta.resourceVersion !== undefined && meta.resourceVersion !== '') {
       throw badRequest('resourceVersion should not be set on objects to be created');
     }
     options.signal?.throwIfAborted();
     if (this.#live(key) !== undefined) throw keyExists(key);
-    const stored = this.#stamp(object, this.#revision + 1, meta.uid ?? this.#uid(), meta.creationTimestamp ?? this.#timestamp());
+    const stored = this.#stamp(accepted, this.#revision + 1, meta.uid ?? this.#uid(), meta.creationTimestamp ?? this.#timestamp());
     this.#commit({ type: 'ADDED', key, object: stored.object, revision: stored.revision });
     return stored.object;
   }
@@ -195,41 +212,51 @@ export class MemoryStorage implements Storage {
     checkPreconditions(options.preconditions);
     const retry = resolveRetryOptions(options.retry, this.#retry);
     const { signal } = options;
+    // The waits grow for the first `steps - 1` retries, then hold at the last one
+    // (client-go's wait.Backoff once its Steps run out): the loop itself has no bound.
+    const growth = Math.max(1, retry.steps - 1);
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
       const current = this.#live(key);
       if (current === undefined && options.ignoreNotFound !== true) throw keyNotFound(key);
+      // Checked against the fresh state on every attempt (etcd3 store.go GuaranteedUpdate):
+      // a failure is the caller's own condition, so it is final, never retried.
       checkAgainst(key, options.preconditions, current?.object);
       const produced = tryUpdate(current?.object);
       // No await for a synchronous tryUpdate: the read, the call and the write then
       // happen in one step, so they cannot conflict, and no microtask hop is paid.
       const next = isPromiseLike(produced) ? await produced : produced;
-      const meta = checkObject(key, parsed, next, 'the result of tryUpdate');
-      signal?.throwIfAborted();
-      if (this.#live(key)?.revision !== current?.revision) {
-        // Someone else wrote the key while tryUpdate ran: read again, after a pause.
-        if (attempt >= retry.steps) throw keyConflict(key);
-        await sleep(this.#clock, backoffDelay(retry, attempt, this.#random), signal);
-        continue;
-      }
+      const { object: accepted, meta } = checkObject(key, parsed, next, 'the result of tryUpdate');
       const requested = meta.resourceVersion;
       if (requested !== undefined && requested !== '' && requested !== (current === undefined ? undefined : String(current.revision))) {
-        // The caller's copy was read before the current version: its changes would overwrite unseen ones.
+        // The result claims a version other than the one tryUpdate was given: the caller's
+        // copy is stale and would overwrite changes it never saw (the registry's check
+        // inside its tryUpdate). Final, like a precondition.
         throw keyConflict(key);
       }
+      signal?.throwIfAborted();
+      if (this.#live(key)?.revision !== current?.revision) {
+        // Someone else wrote the key while tryUpdate ran: read again and call tryUpdate
+        // on the fresh state, after a pause, for as long as it takes (etcd3 retries a
+        // lost transaction without bound). Only the caller's own conditions end it.
+        await sleep(this.#clock, backoffDelay(retry, Math.min(attempt, growth), this.#random), signal);
+        continue;
+      }
       if (current === undefined) {
-        const stored = this.#stamp(next, this.#revision + 1, meta.uid ?? this.#uid(), meta.creationTimestamp ?? this.#timestamp());
+        const stored = this.#stamp(accepted, this.#revision + 1, meta.uid ?? this.#uid(), meta.creationTimestamp ?? this.#timestamp());
         this.#commit({ type: 'ADDED', key, object: stored.object, revision: stored.revision });
         return stored.object;
       }
       const currentMeta = current.object.metadata ?? {};
-      const candidate = withMetadata(next, meta, {
+      const candidate = withMetadata(accepted, meta, {
         resourceVersion: currentMeta.resourceVersion,
         uid: currentMeta.uid,
         creationTimestamp: currentMeta.creationTimestamp,
       });
-      if (sameObjectIgnoringVersion(candidate, current.object)) return current.object;
-      const stored = this.#stamp(next, this.#revision + 1, currentMeta.uid, currentMeta.creationTimestamp);
+      // Unchanged bytes are no write (etcd3 compares the encoded object with the stored
+      // data): `{ a: undefined }` encodes as `{}`, so it changes nothing either.
+      if (sameEncoding(candidate, current.object)) return current.object;
+      const stored = this.#stamp(accepted, this.#revision + 1, currentMeta.uid, currentMeta.creationTimestamp);
       this.#commit({ type: 'MODIFIED', key, object: stored.object, prevObject: current.object, revision: stored.revision });
       return stored.object;
     }
@@ -261,7 +288,8 @@ export class MemoryStorage implements Storage {
     const bufferSize = options.bufferSize ?? this.#watchBufferSize;
     checkInteger('bufferSize', bufferSize, 1);
     checkSignal('signal', options.signal);
-    const failure = fromRevision < this.#compacted ? tooOldResourceVersion(fromRevision, this.#compacted) : undefined;
+    // etcd3 errors.go interpretWatchError: ErrCompacted is Expired with Kubernetes' own message.
+    const failure = fromRevision < this.#compacted ? expired(WATCH_TOO_OLD_MESSAGE) : undefined;
     const watch = new MemoryWatch(this.#source, prefix, fromRevision, bufferSize, options.signal, failure);
     if (watch.isAttached) this.#watches.add(watch);
     return watch;
@@ -311,6 +339,9 @@ export class MemoryStorage implements Storage {
     const versions = this.#tree.get(event.key);
     if (versions === undefined) this.#tree.set(event.key, [version]);
     else versions.push(version);
+    // Frozen: the one event object is handed to every watcher and kept in the log
+    // for later catch-up watches, so no consumer may change what the others see.
+    Object.freeze(event);
     this.#log.append(event, now);
     for (const watch of this.#watches) watch.push(event);
     this.#compactByPolicy(now);
@@ -381,8 +412,16 @@ function withMetadata(object: KubeObject, meta: ObjectMeta, fields: Partial<Reco
   return { ...object, metadata };
 }
 
-/** Validates a written object against its key; returns its metadata. */
-function checkObject(key: string, parsed: ReturnType<typeof parseKey>, object: unknown, what: 'object' | 'the result of tryUpdate'): ObjectMeta {
+/**
+ * Validates a written object against its key; returns it with the `null`
+ * metadata fields left out (see object-meta.ts), and its metadata.
+ */
+function checkObject(
+  key: string,
+  parsed: ReturnType<typeof parseKey>,
+  object: unknown,
+  what: 'object' | 'the result of tryUpdate',
+): { readonly object: KubeObject; readonly meta: ObjectMeta } {
   const name = what === 'object' ? 'object' : 'tryUpdate(…)';
   if (typeof object !== 'object' || object === null || Array.isArray(object)) {
     throw new TypeError(
@@ -391,20 +430,19 @@ function checkObject(key: string, parsed: ReturnType<typeof parseKey>, object: u
         : `Expected \`tryUpdate\` to return an object, got ${received(object)}`,
     );
   }
-  const meta = (object as KubeObject).metadata;
+  // Wrong shapes (they come from a request body) are Invalid 422 before anything reads them.
+  const accepted = validateObjectMeta(key, object as KubeObject);
+  const meta = accepted.metadata;
   if (typeof meta !== 'object' || meta === null || typeof meta.name !== 'string' || meta.name === '') {
-    const got = typeof meta === 'object' && meta !== null ? meta.name : undefined;
-    throw new TypeError(`Expected \`${name}.metadata.name\` to be a non-empty string, got ${received(got)}`);
+    // A missing name is the caller's omission (it keyed the object), not the body's shape.
+    throw new TypeError(`Expected \`${name}.metadata.name\` to be a non-empty string, got ${received(typeof meta === 'object' && meta !== null ? meta.name : undefined)}`);
   }
   if (meta.name !== parsed.name) throw badRequest(`the name of the object (${meta.name}) does not match the key ${JSON.stringify(key)}`);
   const namespace = meta.namespace;
   if (namespace !== undefined && namespace !== '' && namespace !== parsed.namespace) {
     throw badRequest(`the namespace of the object (${namespace}) does not match the key ${JSON.stringify(key)}`);
   }
-  if (meta.resourceVersion !== undefined && typeof meta.resourceVersion !== 'string') {
-    throw new TypeError(`Expected \`${name}.metadata.resourceVersion\` to be a string, got ${received(meta.resourceVersion)}`);
-  }
-  return meta;
+  return { object: accepted, meta };
 }
 
 function checkPreconditions(preconditions: Preconditions | undefined): void {

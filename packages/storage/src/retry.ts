@@ -30,7 +30,8 @@ export interface RetryOptions {
 /**
  * The default: client-go's `retry.DefaultRetry` (5 steps from 10 ms, jitter
  * 0.1) but with factor 2 instead of 1, so that the waits grow: 10, 20, 40 and
- * 80 ms, 150 ms in all before the last attempt.
+ * 80 ms, 150 ms in all before the last attempt. `Storage.guaranteedUpdate`
+ * takes the same waits but has no last attempt: it keeps waiting 80 ms.
  */
 export const DEFAULT_RETRY: RetryOptions = Object.freeze({ steps: 5, durationMs: 10, factor: 2, jitter: 0.1, capMs: Infinity });
 

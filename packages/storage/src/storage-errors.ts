@@ -2,7 +2,7 @@
  * The storage errors, built from a key with Kubernetes' messages. All are
  * codec's `StatusError`s; see `docs/storage.md` for the catalogue.
  */
-import { alreadyExists, conflict, notFound, StatusError } from '@apiserver-kit/codec';
+import { alreadyExists, conflict, type FieldError, invalid, type KubeObject, notFound, StatusError } from '@apiserver-kit/codec';
 import { parseKey } from './storage-key.js';
 
 /** The `details.causes[].reason` that marks a watch ended by buffer overflow. */
@@ -35,6 +35,26 @@ export function keyConflict(key: string, why?: string): StatusError {
  */
 export function preconditionFailed(key: string, field: 'UID' | 'ResourceVersion', expected: string, actual: string | undefined): StatusError {
   return keyConflict(key, `Precondition failed: ${field} in precondition: ${expected}, ${field} in object meta: ${actual ?? ''}`);
+}
+
+/**
+ * Invalid 422 for an object written under `key` (apimachinery `NewInvalid`, as
+ * the registry raises it): `Pod "web-0" is invalid: metadata.labels: …`. The
+ * kind is the object's `kind`, grouped by its `apiVersion` (`Deployment.apps`);
+ * without one, the resource of the key (`pods`, `deployments.apps`). The name
+ * is `metadata.name` when it is a string, else the key's.
+ */
+export function objectInvalid(key: string, object: KubeObject, errors: readonly FieldError[]): StatusError {
+  const described = describe(key);
+  const meta: unknown = object.metadata;
+  const named = typeof meta === 'object' && meta !== null ? (meta as { name?: unknown }).name : undefined;
+  const name = typeof named === 'string' ? named : described.name;
+  if (typeof object.kind === 'string' && object.kind !== '') {
+    const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+    const slash = apiVersion.indexOf('/');
+    return invalid(object.kind, name, errors, slash === -1 ? '' : apiVersion.slice(0, slash));
+  }
+  return invalid(described.resource, name, errors, described.group);
 }
 
 /**

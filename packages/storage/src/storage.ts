@@ -7,7 +7,11 @@
 import type { KubeObject } from '@apiserver-kit/codec';
 import type { RetryOptions } from './retry.js';
 
-/** A change to one key, in revision order. */
+/**
+ * A change to one key, in revision order. Events are frozen and shared: every
+ * watcher, and every later watch catching up from the history, receives the
+ * same event object, so assigning to one throws a TypeError (in strict mode).
+ */
 export type StorageEvent = AddedEvent | ModifiedEvent | DeletedEvent | BookmarkEvent;
 
 /** A key was created. `object.metadata.resourceVersion` is `String(revision)`. */
@@ -85,6 +89,13 @@ export interface ListResult {
   readonly more: boolean;
   /** When `more`: the first key not returned, the `startKey` of the next page. */
   readonly nextKey?: string;
+  /**
+   * The key of each item, in the order of `items`, when the implementation
+   * returns them (the memory storage does). A cache must file an object under
+   * its storage key: an object stored without `metadata.namespace` under a
+   * namespaced key cannot be keyed from its metadata alone.
+   */
+  readonly keys?: readonly string[];
 }
 
 /** Options of {@link Storage.create}. */
@@ -104,11 +115,18 @@ export type UpdateFunction = (current: KubeObject | undefined) => KubeObject | P
 
 /** Options of {@link Storage.guaranteedUpdate}. */
 export interface GuaranteedUpdateOptions {
-  /** Checked against the current object before every attempt; a mismatch is a Conflict, not retried. */
+  /**
+   * Checked against the current object before every attempt (the fresh one
+   * after a lost race); a mismatch is a Conflict, not retried.
+   */
   readonly preconditions?: Preconditions;
   /** Call `tryUpdate(undefined)` for a missing key instead of failing with NotFound; @default false */
   readonly ignoreNotFound?: boolean;
-  /** How often and how patiently to retry on conflict; @default the store's retry options. */
+  /**
+   * The waits between attempts after a lost race: they grow for the first
+   * `steps - 1` retries, then hold. The number of attempts has no bound (as
+   * in Kubernetes); end a hopeless update with `signal`. @default the store's retry options.
+   */
   readonly retry?: Partial<RetryOptions>;
   /** Aborts between attempts and during backoff sleeps; the promise rejects with `signal.reason`. */
   readonly signal?: AbortSignal;
@@ -127,7 +145,8 @@ export interface WatchOptions {
   /**
    * Deliver every change with a revision strictly greater than this; @default
    * the current revision (only future changes). A revision below the
-   * compaction point fails the watch with Expired 410.
+   * compaction point fails the watch with Expired 410 `The resourceVersion for
+   * the provided watch is too old.`
    */
   readonly fromRevision?: number;
   /** Ends the iteration cleanly (no error) when aborted. */
@@ -170,7 +189,7 @@ export interface StorageWatch extends AsyncIterable<StorageEvent> {
  *   the writes took effect, whoever called.
  *
  * Failures are `StatusError`s (NotFound, AlreadyExists, Conflict, Expired,
- * BadRequest, Timeout); bad arguments from code (a limit of `0`, a revision of
+ * BadRequest, Invalid, Timeout); bad arguments from code (a limit of `0`, a revision of
  * `-1`) are `TypeError`/`RangeError`.
  */
 export interface Storage {
@@ -186,7 +205,8 @@ export interface Storage {
    * `revision` (default: the current one). Pass a trailing `/` to list a
    * directory: `/pods/default` also matches `/pods/default-2/x`, as in etcd.
    *
-   * @throws StatusError Expired 410 for a revision below the compaction point;
+   * @throws StatusError Expired 410 `The resourceVersion for the provided list
+   *   is too old.` for a revision below the compaction point;
    *   Timeout 504 for a revision above the current one; BadRequest 400 for a
    *   malformed prefix or a `startKey` outside it.
    * @throws TypeError/RangeError for a `limit` that is not a positive integer or a
@@ -198,9 +218,14 @@ export interface Storage {
    * Stores a new object under `key` and returns it as stored, with
    * `resourceVersion`, and `uid` and `creationTimestamp` filled in when absent.
    *
+   * `metadata` must have the shape of Kubernetes' `ObjectMeta`: `null` fields
+   * are left out (as decoding a body into it does), fields of the wrong type
+   * are refused (see `validateObjectMeta`).
+   *
    * @throws StatusError AlreadyExists 409 when the key exists; BadRequest 400 when
    *   the key is malformed, the object's name or namespace disagrees with the key,
-   *   or the object already carries a `resourceVersion`.
+   *   or the object already carries a `resourceVersion`; Invalid 422 naming each
+   *   metadata field of the wrong type (`metadata.labels`, `metadata.labels[app]`).
    * @throws TypeError when `object` is not an object with a non-empty `metadata.name`.
    */
   create(key: string, object: KubeObject, options?: CreateOptions): Promise<KubeObject>;
@@ -208,18 +233,25 @@ export interface Storage {
   /**
    * Read-modify-write with optimistic concurrency: reads the current object,
    * calls `tryUpdate`, and writes the result only if the key did not change
-   * meanwhile; otherwise re-reads and retries with exponential backoff and
-   * jitter. An update that changes nothing writes nothing and returns the
-   * current object (no new revision, no event).
+   * meanwhile; otherwise re-reads and calls `tryUpdate` again on the fresh
+   * object, after a backoff wait with jitter, for as long as it takes (etcd3
+   * store.go GuaranteedUpdate): an unconditional update never fails on
+   * contention. Only the caller's own conditions end it with Conflict: the
+   * preconditions, checked against the fresh object on every attempt, and the
+   * `resourceVersion` of the returned object. An update whose canonical JSON
+   * encoding equals the stored one's (`{ a: undefined }` encodes as `{}`)
+   * writes nothing and returns the stored object (no new revision, no event).
    *
    * `uid` and `creationTimestamp` of the current object are kept. If the object
    * returned by `tryUpdate` carries a `resourceVersion`, it must equal the
-   * current one (the client's read was not stale); an empty one means an
-   * unconditional update.
+   * version `tryUpdate` was given (the client's read was not stale); an empty
+   * one means an unconditional update. The returned object's metadata is
+   * checked as on `create`.
    *
-   * @throws StatusError Conflict 409 for a stale `resourceVersion`, failed
-   *   preconditions or when the retries are exhausted; NotFound 404 for a
-   *   missing key (unless `ignoreNotFound`); whatever `tryUpdate` throws.
+   * @throws StatusError Conflict 409 for a stale `resourceVersion` or failed
+   *   preconditions; NotFound 404 for a missing key (unless `ignoreNotFound`),
+   *   also when it is deleted during the retries; Invalid 422 for metadata of
+   *   the wrong shape; whatever `tryUpdate` throws; `signal.reason` when aborted.
    */
   guaranteedUpdate(key: string, tryUpdate: UpdateFunction, options?: GuaranteedUpdateOptions): Promise<KubeObject>;
 
@@ -235,9 +267,9 @@ export interface Storage {
    * nothing else. Returns at once; failures surface from the iteration.
    *
    * @throws TypeError/RangeError (synchronously) for bad options.
-   * The iteration throws StatusError Expired 410 when `fromRevision` is (or
-   * becomes, by compaction, before the consumer caught up) older than the
-   * retained history, and Gone 410 when the consumer fell `bufferSize` events
+   * The iteration throws StatusError Expired 410 `The resourceVersion for the
+   * provided watch is too old.` when `fromRevision` is (or becomes, by
+   * compaction, before the consumer caught up) older than the retained history, and Gone 410 when the consumer fell `bufferSize` events
    * behind (the message names the last delivered revision to resume from).
    */
   watch(prefix: string, options?: WatchOptions): StorageWatch;

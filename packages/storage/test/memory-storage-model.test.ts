@@ -260,7 +260,7 @@ async function runSequence(config: Config, ops: readonly Op[]): Promise<void> {
         });
         const expected: Outcome =
           revision < model.compacted
-            ? { error: `Expired 410 too old resource version: ${revision} (${model.compacted})` }
+            ? { error: 'Expired 410 The resourceVersion for the provided list is too old.' }
             : { ok: [...model.states[revision]!.values()].filter((i) => i.key.startsWith(prefix)).sort((a, b) => (a.key < b.key ? -1 : 1)) };
         expect(actual, JSON.stringify(op)).toEqual(expected);
         break;
@@ -271,7 +271,7 @@ async function runSequence(config: Config, ops: readonly Op[]): Promise<void> {
         const actual = await drain(storage.watch(prefix, { fromRevision: from }), model.revision);
         const expected =
           from < model.compacted
-            ? { events: [], error: `Expired 410 too old resource version: ${from} (${model.compacted})` }
+            ? { events: [], error: 'Expired 410 The resourceVersion for the provided watch is too old.' }
             : { events: model.log.filter((e) => e.revision > from && e.key.startsWith(prefix)) };
         expect(actual, JSON.stringify(op)).toEqual(expected);
         break;

@@ -14,6 +14,7 @@
 // arrival order is deadline order and only the oldest waiting request needs a timer.
 
 import type { Clock, Timer } from '../clock.js';
+import { MAX_TIMER_MS } from './max-timer.js';
 import { dealHand } from './shuffle-sharding.js';
 
 export type QueueOutcome = 'dispatched' | 'queue-full' | 'time-out' | 'concurrency-limit';
@@ -283,7 +284,8 @@ export class QueueSet {
   #scheduleTimeout(now: number): void {
     const oldest = this.#oldest;
     if (oldest === undefined) return;
-    const delay = Math.max(0, oldest.arrivalTime + this.config.maxWaitMs - now);
+    // A maxWaitMs past the timer range fires early, expires nothing, and re-arms.
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, oldest.arrivalTime + this.config.maxWaitMs - now));
     this.#timer = this.#clock.setTimer(() => this.#expire(), delay);
   }
 
