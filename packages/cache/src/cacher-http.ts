@@ -18,7 +18,7 @@ import type { ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import { errorEvent, internalError, isStatusError, type StatusError, type WatchEventEncoder, writeChunks } from '@apiserver-kit/codec';
 import type { CacheWatcher } from './cache-watcher.js';
-import { checkInteger } from './internal/arguments.js';
+import { checkInteger } from '@apiserver-kit/core';
 
 /** Options of {@link writeWatchResponse}. */
 export interface WatchResponseOptions {

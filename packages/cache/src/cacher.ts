@@ -26,7 +26,7 @@ import { CacherMetrics } from './cacher-metrics.js';
 import { TimeBudget } from './cacher-time-budget.js';
 import { FieldSelector, parseFieldSelector } from './field-selector.js';
 import { namespaceIndex } from './indexer.js';
-import { checkDuration, checkInteger, received } from './internal/arguments.js';
+import { checkDuration, checkInteger, received } from '@apiserver-kit/core';
 import { LabelSelector, parseLabelSelector } from './label-selector.js';
 import type { ListerWatcher } from './lister-watcher.js';
 import { Reflector, type ReflectorOptions } from './reflector.js';

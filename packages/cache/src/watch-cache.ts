@@ -37,7 +37,7 @@ import { type Clock, systemClock, type Timer } from '@apiserver-kit/storage';
 import { CacheWatcher, type WatcherSource } from './cache-watcher.js';
 import { type ContinueToken, IssuedContinueTokens } from './continue-token.js';
 import { type IndexDefinition, Indexer, namespaceIndex } from './indexer.js';
-import { checkDuration, checkInteger, received } from './internal/arguments.js';
+import { checkDuration, checkInteger, received } from '@apiserver-kit/core';
 import { candidates, type ListPlan, planList, prefixEnd, SCAN } from './list-planner.js';
 import { type EntryChunks, OrderedStore, StoreEntry, type StoreSnapshot } from './ordered-store.js';
 import { checkLimit, checkResourceVersionMatch, parseResourceVersion } from './resource-version.js';

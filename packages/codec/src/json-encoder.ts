@@ -4,7 +4,7 @@ import type { Codec, ListFraming, WatchEventType, WatchFraming } from './encoder
 import { locateJsonSyntaxError } from './internal/json-syntax-error.js';
 import type { KubeObject, ListHeader } from './object.js';
 import type { Sink } from './splice-buffer.js';
-import { badRequest } from './status-error.js';
+import { badRequest } from '@apiserver-kit/core';
 
 /** Options of {@link JsonEncoder}. */
 export interface JsonEncoderOptions {

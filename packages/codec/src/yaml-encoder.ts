@@ -15,7 +15,7 @@ import {
 import type { Codec } from './encoder.js';
 import type { KubeObject } from './object.js';
 import type { Sink } from './splice-buffer.js';
-import { badRequest } from './status-error.js';
+import { badRequest } from '@apiserver-kit/core';
 
 /** Options of {@link YamlEncoder}. */
 export interface YamlEncoderOptions {

@@ -1,5 +1,4 @@
-import { type Clock, systemClock } from './clock.js';
-import { fail, nonNegativeInteger, positiveInteger, positiveNumber } from './internal/validate.js';
+import { badArgument as fail, type Clock, monotonicClock, nonNegativeInteger, positiveInteger, positiveNumber, sleep } from '@apiserver-kit/core';
 
 /** Options of {@link Backoff}. */
 export interface BackoffOptions {
@@ -68,7 +67,7 @@ export interface RetryOptions extends BackoffOptions {
   readonly shouldRetry?: (error: unknown, attempt: number) => boolean;
   /** Aborting stops waiting; the promise rejects with `signal.reason`. */
   readonly signal?: AbortSignal;
-  /** Where sleeps are scheduled. @default {@link systemClock} */
+  /** Where sleeps are scheduled. @default {@link monotonicClock} */
   readonly clock?: Clock;
 }
 
@@ -89,7 +88,7 @@ export async function retryWithBackoff<T>(fn: (attempt: number) => T | Promise<T
   const maxAttempts = positiveInteger('maxAttempts', options.maxAttempts ?? 5);
   const backoff = new Backoff(options);
   const shouldRetry = options.shouldRetry ?? isRetryable;
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? monotonicClock;
   const signal = options.signal;
   for (let attempt = 0; ; attempt++) {
     if (signal?.aborted === true) throw signal.reason;
@@ -100,19 +99,4 @@ export async function retryWithBackoff<T>(fn: (attempt: number) => T | Promise<T
       await sleep(clock, backoff.delayMs(attempt, retryAfterOf(error)), signal);
     }
   }
-}
-
-function sleep(clock: Clock, delayMs: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted === true) return reject(signal.reason);
-    const onAbort = (): void => {
-      timer.cancel();
-      reject(signal?.reason);
-    };
-    const timer = clock.setTimer(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, delayMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,5 +1,4 @@
-import { type Clock, systemClock } from './clock.js';
-import { fail, fraction, positiveInteger, positiveNumber } from './internal/validate.js';
+import { badArgument as fail, type Clock, fraction, monotonicClock, positiveInteger, positiveNumber } from '@apiserver-kit/core';
 import { TokenBucket } from './token-bucket.js';
 
 /** What a {@link RetryAfterPolicy} is told about one rejection. */
@@ -49,7 +48,7 @@ export interface CongestionRetryAfterOptions {
   readonly jitter?: number;
   /** Random source in [0, 1) for the jitter. @default Math.random */
   readonly random?: () => number;
-  /** Where time comes from. @default {@link systemClock} */
+  /** Where time comes from. @default {@link monotonicClock} */
   readonly clock?: Clock;
 }
 
@@ -81,7 +80,7 @@ export class CongestionRetryAfter implements RetryAfterPolicy {
     if (this.#maxSeconds < minSeconds) fail('maxSeconds', `an integer no smaller than minSeconds (${minSeconds})`, this.#maxSeconds, RangeError);
     this.#jitter = fraction('jitter', options.jitter ?? 0);
     this.#random = options.random ?? Math.random;
-    this.congestion = new TokenBucket({ ratePerSecond: (capacity * 1000) / windowMs, burst: capacity, clock: options.clock ?? systemClock });
+    this.congestion = new TokenBucket({ ratePerSecond: (capacity * 1000) / windowMs, burst: capacity, clock: options.clock ?? monotonicClock });
     if (options.steps !== undefined) {
       for (const step of options.steps) {
         fraction('steps[].above', step.above);

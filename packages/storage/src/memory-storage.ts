@@ -17,8 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { badRequest, deepFreeze, type KubeObject, type ObjectMeta, tooLargeResourceVersion, tooOldResourceVersion } from '@apiserver-kit/codec';
-import { type Clock, sleep, systemClock } from './clock.js';
-import { checkInteger, checkOptions, checkSignal, received } from './internal/arguments.js';
+import { checkInteger, checkOptions, checkSignal, type Clock, received, sleep, systemClock } from '@apiserver-kit/core';
 import { BTree } from './internal/btree.js';
 import { sameObjectIgnoringVersion } from './internal/deep-equal.js';
 import { type ChangeEvent, RevisionLog } from './memory-storage-log.js';

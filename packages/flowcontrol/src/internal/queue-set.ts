@@ -13,7 +13,7 @@
 // One timer per level handles timeouts: all requests of a level share maxWaitMs, so
 // arrival order is deadline order and only the oldest waiting request needs a timer.
 
-import type { Clock, Timer } from '../clock.js';
+import type { Clock, Timer } from '@apiserver-kit/core';
 import { dealHand } from './shuffle-sharding.js';
 
 export type QueueOutcome = 'dispatched' | 'queue-full' | 'time-out' | 'concurrency-limit';
