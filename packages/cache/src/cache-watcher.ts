@@ -32,6 +32,7 @@
  * ```
  */
 import { type CachingWatchEvent, type StatusError, tooOldResourceVersion } from '@apiserver-kit/codec';
+import { ITERATOR_DONE as DONE, WaiterQueue } from '@apiserver-kit/core';
 import { watchOverflow } from '@apiserver-kit/storage';
 import type { StoreEntry } from './ordered-store.js';
 import type { SelectionPredicate } from './selection-predicate.js';
@@ -90,13 +91,6 @@ export interface CacheWatcherInit {
 /** What {@link CacheWatcher.offer} did with a change. */
 export type OfferResult = 'skipped' | 'queued' | 'full';
 
-interface Waiter {
-  resolve(result: IteratorResult<CachingWatchEvent>): void;
-  reject(error: unknown): void;
-}
-
-const DONE: IteratorResult<CachingWatchEvent> = Object.freeze({ done: true, value: undefined });
-
 /**
  * A watch on a {@link WatchCache}: iterate it once with `for await`; each
  * value is a shared `CachingWatchEvent` (do not modify; its bytes are cached
@@ -124,7 +118,7 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
   #queueRevisions: number[] = [];
   #queueHead = 0;
   #spaceWaiters: (() => void)[] = [];
-  #waiters: Waiter[] = [];
+  readonly #waiters: WaiterQueue<CachingWatchEvent> = new WaiterQueue(() => this.#take());
   #failure: StatusError | undefined;
   #done = false;
 
@@ -183,7 +177,7 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
     if (this.#queue.length - this.#queueHead >= this.#queueLimit) return 'full';
     this.#queue.push(delivered);
     this.#queueRevisions.push(event.revision);
-    if (this.#waiters.length > 0) this.#wake();
+    if (this.#waiters.length > 0) this.#waiters.wake();
     return 'queued';
   }
 
@@ -207,7 +201,7 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
   notify(event: HistoryEvent): void {
     if (this.#done || this.#failure !== undefined) return;
     if (this.#waiters.length > 0) {
-      this.#wake();
+      this.#waiters.wake();
       return;
     }
     if (!event.key.startsWith(this.#prefix) || watchEventFor(event, this.#predicate) === undefined) return;
@@ -218,7 +212,7 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
   requestBookmark(): void {
     if (!this.#allowBookmarks || this.#done || this.#failure !== undefined) return;
     this.#bookmarkRequested = true;
-    if (this.#waiters.length > 0) this.#wake();
+    if (this.#waiters.length > 0) this.#waiters.wake();
   }
 
   /** @internal ends the watch with `error`, delivered to the consumer on its next read. */
@@ -228,14 +222,14 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
     this.#initial = undefined;
     this.#releaseQueue();
     this.#source.detach(this);
-    this.#wake();
+    this.#waiters.wake();
   }
 
   /** Ends the watch; pending reads resolve `done`. Idempotent. */
   close(): void {
     if (this.#done) return;
     this.#finish();
-    for (const waiter of this.#waiters.splice(0)) waiter.resolve(DONE);
+    this.#waiters.endAll();
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<CachingWatchEvent> {
@@ -244,15 +238,7 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
 
   /** The next event; waits when the consumer has caught up. Rejects once with the failure, then `done`. */
   next(): Promise<IteratorResult<CachingWatchEvent>> {
-    if (this.#waiters.length === 0) {
-      try {
-        const result = this.#take();
-        if (result !== undefined) return Promise.resolve(result);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    return this.#waiters.next();
   }
 
   /**
@@ -353,21 +339,4 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
     if (this.#spaceWaiters.length > 0) for (const resolve of this.#spaceWaiters.splice(0)) resolve();
   }
 
-  /** Hands a ready result to the waiting read, if any. */
-  #wake(): void {
-    const waiter = this.#waiters[0];
-    if (waiter === undefined) return;
-    let result: IteratorResult<CachingWatchEvent> | undefined;
-    try {
-      result = this.#take();
-    } catch (error) {
-      this.#waiters.shift();
-      waiter.reject(error);
-      for (const other of this.#waiters.splice(0)) other.resolve(DONE);
-      return;
-    }
-    if (result === undefined) return;
-    this.#waiters.shift();
-    waiter.resolve(result);
-  }
 }

@@ -21,6 +21,7 @@
  * ```
  */
 import { type StatusError, tooOldResourceVersion } from '@apiserver-kit/codec';
+import { ITERATOR_DONE as DONE, WaiterQueue } from '@apiserver-kit/core';
 import type { ChangeEvent } from './memory-storage-log.js';
 import type { BookmarkEvent, StorageEvent, StorageWatch } from './storage.js';
 import { watchOverflow } from './storage-errors.js';
@@ -37,13 +38,6 @@ export interface WatchSource {
   detach(watch: MemoryWatch): void;
 }
 
-interface Waiter {
-  resolve(result: IteratorResult<StorageEvent>): void;
-  reject(error: unknown): void;
-}
-
-const DONE: IteratorResult<StorageEvent> = Object.freeze({ done: true, value: undefined });
-
 /** A watch on a MemoryStorage; see the module comment. Single consumer. */
 export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
   readonly #source: WatchSource;
@@ -59,7 +53,7 @@ export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
   #lastQueued: number;
   #queue: ChangeEvent[] = [];
   #queueHead = 0;
-  #waiters: Waiter[] = [];
+  readonly #waiters: WaiterQueue<StorageEvent> = new WaiterQueue(() => this.#take());
   #failure: StatusError | undefined;
   #progressRequested = false;
   #done = false;
@@ -87,10 +81,8 @@ export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
   push(event: ChangeEvent): void {
     if (event.revision <= this.#fromRevision || !event.key.startsWith(this.#prefix)) return;
     if (this.#done || this.#failure !== undefined) return;
-    const waiter = this.#cursor >= this.#liveFrom && this.#queued() === 0 ? this.#waiters.shift() : undefined;
-    if (waiter !== undefined) {
+    if (this.#cursor >= this.#liveFrom && this.#queued() === 0 && this.#waiters.handOff({ done: false, value: event })) {
       this.#lastQueued = event.revision;
-      waiter.resolve({ done: false, value: event });
       return;
     }
     if (this.#queued() >= this.#bufferSize) {
@@ -105,14 +97,14 @@ export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
   requestProgress(): void {
     if (this.#done) return;
     this.#progressRequested = true;
-    this.#wake();
+    this.#waiters.wake();
   }
 
   /** {@inheritDoc StorageWatch.close} */
   close(): void {
     if (this.#done) return;
     this.#finish();
-    for (const waiter of this.#waiters.splice(0)) waiter.resolve(DONE);
+    this.#waiters.endAll();
   }
 
   [Symbol.asyncIterator](): AsyncIterator<StorageEvent> {
@@ -121,16 +113,7 @@ export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
 
   /** The next event; waits for one when the consumer has caught up. */
   next(): Promise<IteratorResult<StorageEvent>> {
-    if (this.#waiters.length > 0) {
-      return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    }
-    try {
-      const result = this.#take();
-      if (result !== undefined) return Promise.resolve(result);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    return this.#waiters.next();
   }
 
   /** Ends the watch (`break` in `for await`). */
@@ -198,24 +181,7 @@ export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
     if (this.#failure !== undefined) return;
     this.#failure = error;
     this.#source.detach(this);
-    this.#wake();
+    this.#waiters.wake();
   }
 
-  /** Hands a ready result (a bookmark, the failure) to a waiting `next()`. */
-  #wake(): void {
-    const waiter = this.#waiters[0];
-    if (waiter === undefined) return;
-    let result: IteratorResult<StorageEvent> | undefined;
-    try {
-      result = this.#take();
-    } catch (error) {
-      this.#waiters.shift();
-      waiter.reject(error);
-      for (const other of this.#waiters.splice(0)) other.resolve(DONE);
-      return;
-    }
-    if (result === undefined) return;
-    this.#waiters.shift();
-    waiter.resolve(result);
-  }
 }
