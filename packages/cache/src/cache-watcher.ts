@@ -32,7 +32,7 @@
  * ```
  */
 import { type CachingWatchEvent, type StatusError, tooOldResourceVersion } from '@apiserver-kit/codec';
-import { ITERATOR_DONE as DONE, WaiterQueue } from '@apiserver-kit/core';
+import { ITERATOR_DONE as DONE, PullIterator } from '@apiserver-kit/core';
 import { watchOverflow } from '@apiserver-kit/storage';
 import type { StoreEntry } from './ordered-store.js';
 import type { SelectionPredicate } from './selection-predicate.js';
@@ -96,7 +96,7 @@ export type OfferResult = 'skipped' | 'queued' | 'full';
  * value is a shared `CachingWatchEvent` (do not modify; its bytes are cached
  * per format). Ending the loop early or `close()` ends it.
  */
-export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
+export class CacheWatcher extends PullIterator<CachingWatchEvent> {
   readonly #source: WatcherSource;
   readonly #predicate: SelectionPredicate;
   readonly #prefix: string;
@@ -118,12 +118,12 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
   #queueRevisions: number[] = [];
   #queueHead = 0;
   #spaceWaiters: (() => void)[] = [];
-  readonly #waiters: WaiterQueue<CachingWatchEvent> = new WaiterQueue(() => this.#take());
   #failure: StatusError | undefined;
   #done = false;
 
   /** @internal built by `WatchCache.watch`. */
   constructor(source: WatcherSource, init: CacheWatcherInit) {
+    super();
     this.#source = source;
     this.#predicate = init.predicate;
     this.#prefix = init.prefix;
@@ -177,7 +177,7 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
     if (this.#queue.length - this.#queueHead >= this.#queueLimit) return 'full';
     this.#queue.push(delivered);
     this.#queueRevisions.push(event.revision);
-    if (this.#waiters.length > 0) this.#waiters.wake();
+    if (this.waiting > 0) this.wake();
     return 'queued';
   }
 
@@ -200,8 +200,8 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
   /** @internal called by the cache, synchronously, after it appended `event`. O(1) plus a predicate check. */
   notify(event: HistoryEvent): void {
     if (this.#done || this.#failure !== undefined) return;
-    if (this.#waiters.length > 0) {
-      this.#waiters.wake();
+    if (this.waiting > 0) {
+      this.wake();
       return;
     }
     if (!event.key.startsWith(this.#prefix) || watchEventFor(event, this.#predicate) === undefined) return;
@@ -212,7 +212,7 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
   requestBookmark(): void {
     if (!this.#allowBookmarks || this.#done || this.#failure !== undefined) return;
     this.#bookmarkRequested = true;
-    if (this.#waiters.length > 0) this.#waiters.wake();
+    if (this.waiting > 0) this.wake();
   }
 
   /** @internal ends the watch with `error`, delivered to the consumer on its next read. */
@@ -222,23 +222,14 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
     this.#initial = undefined;
     this.#releaseQueue();
     this.#source.detach(this);
-    this.#waiters.wake();
+    this.wake();
   }
 
   /** Ends the watch; pending reads resolve `done`. Idempotent. */
-  close(): void {
+  override close(): void {
     if (this.#done) return;
     this.#finish();
-    this.#waiters.endAll();
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<CachingWatchEvent> {
-    return this;
-  }
-
-  /** The next event; waits when the consumer has caught up. Rejects once with the failure, then `done`. */
-  next(): Promise<IteratorResult<CachingWatchEvent>> {
-    return this.#waiters.next();
+    this.endWaiters();
   }
 
   /**
@@ -248,18 +239,13 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
    * @throws the watch's failure (once).
    */
   tryNext(): CachingWatchEvent | undefined {
-    if (this.#waiters.length > 0) return undefined;
-    const result = this.#take();
+    if (this.waiting > 0) return undefined;
+    const result = this.take();
     return result === undefined || result.done === true ? undefined : result.value;
   }
 
-  /** Ends the watch (`break` in `for await`). */
-  return(): Promise<IteratorResult<CachingWatchEvent>> {
-    this.close();
-    return Promise.resolve(DONE);
-  }
-
-  #take(): IteratorResult<CachingWatchEvent> | undefined {
+  /** The next event, bookmark or failure if ready (see {@link PullIterator}); `next()` waits when the consumer has caught up. */
+  protected override take(): IteratorResult<CachingWatchEvent> | undefined {
     if (this.#done) return DONE;
     if (this.#failure !== undefined) {
       const failure = this.#failure;
@@ -285,7 +271,7 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
       if (this.#cursor < history.startSeq) {
         // The ring moved past us (capacity, relist): the changes we still needed are gone.
         this.#failure = tooOldResourceVersion(this.#lastRevision, history.historyStart);
-        return this.#take();
+        return this.take();
       }
       const seq = this.#cursor++;
       const event = history.at(seq)!;

@@ -21,7 +21,7 @@
  * ```
  */
 import { type StatusError, tooOldResourceVersion } from '@apiserver-kit/codec';
-import { ITERATOR_DONE as DONE, WaiterQueue } from '@apiserver-kit/core';
+import { ITERATOR_DONE as DONE, PullIterator } from '@apiserver-kit/core';
 import type { ChangeEvent } from './memory-storage-log.js';
 import type { BookmarkEvent, StorageEvent, StorageWatch } from './storage.js';
 import { watchOverflow } from './storage-errors.js';
@@ -39,7 +39,7 @@ export interface WatchSource {
 }
 
 /** A watch on a MemoryStorage; see the module comment. Single consumer. */
-export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
+export class MemoryWatch extends PullIterator<StorageEvent> implements StorageWatch {
   readonly #source: WatchSource;
   readonly #prefix: string;
   readonly #fromRevision: number;
@@ -53,12 +53,12 @@ export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
   #lastQueued: number;
   #queue: ChangeEvent[] = [];
   #queueHead = 0;
-  readonly #waiters: WaiterQueue<StorageEvent> = new WaiterQueue(() => this.#take());
   #failure: StatusError | undefined;
   #progressRequested = false;
   #done = false;
 
   constructor(source: WatchSource, prefix: string, fromRevision: number, bufferSize: number, signal: AbortSignal | undefined, failure: StatusError | undefined) {
+    super();
     this.#source = source;
     this.#prefix = prefix;
     this.#fromRevision = fromRevision;
@@ -81,7 +81,7 @@ export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
   push(event: ChangeEvent): void {
     if (event.revision <= this.#fromRevision || !event.key.startsWith(this.#prefix)) return;
     if (this.#done || this.#failure !== undefined) return;
-    if (this.#cursor >= this.#liveFrom && this.#queued() === 0 && this.#waiters.handOff({ done: false, value: event })) {
+    if (this.#cursor >= this.#liveFrom && this.#queued() === 0 && this.handOff({ done: false, value: event })) {
       this.#lastQueued = event.revision;
       return;
     }
@@ -97,33 +97,18 @@ export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
   requestProgress(): void {
     if (this.#done) return;
     this.#progressRequested = true;
-    this.#waiters.wake();
+    this.wake();
   }
 
   /** {@inheritDoc StorageWatch.close} */
-  close(): void {
+  override close(): void {
     if (this.#done) return;
     this.#finish();
-    this.#waiters.endAll();
+    this.endWaiters();
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<StorageEvent> {
-    return this;
-  }
-
-  /** The next event; waits for one when the consumer has caught up. */
-  next(): Promise<IteratorResult<StorageEvent>> {
-    return this.#waiters.next();
-  }
-
-  /** Ends the watch (`break` in `for await`). */
-  return(): Promise<IteratorResult<StorageEvent>> {
-    this.close();
-    return Promise.resolve(DONE);
-  }
-
-  /** The next result if one is ready, `undefined` to wait; throws the failure once. */
-  #take(): IteratorResult<StorageEvent> | undefined {
+  /** The next result if one is ready, `undefined` to wait (`next()` waits); throws the failure once. */
+  protected override take(): IteratorResult<StorageEvent> | undefined {
     if (this.#done) return DONE;
     while (this.#cursor < this.#liveFrom) {
       const event = this.#source.eventAt(this.#cursor + 1);
@@ -181,7 +166,7 @@ export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
     if (this.#failure !== undefined) return;
     this.#failure = error;
     this.#source.detach(this);
-    this.#waiters.wake();
+    this.wake();
   }
 
 }

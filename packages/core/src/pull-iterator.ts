@@ -1,15 +1,15 @@
 /**
- * The waiting side of a pull-based, single-consumer async iterator: a watch
- * whose events are read on demand (from a log, a ring, a queue) rather than
- * pushed into a buffer per consumer.
+ * A pull-based, single-consumer async iterator with waiting reads: the base of
+ * a watch whose events are read on demand (from a log, a ring, a queue)
+ * rather than pushed into a buffer per consumer.
  *
  * ```
  *   consumer: next() ──take() ready?──yes──▶ resolved at once
  *                           └──no──▶ parked (FIFO) ◀── wake(): take() for the oldest
- *   producer: append, then wake() / handOff(result) / endAll()
+ *   producer: append, then wake() / handOff(result) / endWaiters()
  * ```
  *
- * The owner supplies `take()`: the next result if one is ready, `undefined`
+ * A subclass supplies `take()`: the next result if one is ready, `undefined`
  * when the consumer has caught up, or a throw (the iteration's failure, once).
  * A throw rejects the oldest parked read and ends the others `done`.
  */
@@ -23,32 +23,32 @@ interface Waiter<T> {
 }
 
 /**
- * Parked `next()` calls of an async iterator, answered in order from its
- * `take()`. Allocates a promise and a waiter only when a read has to wait.
+ * An async iterator whose reads wait, in order, for the results its subclass
+ * `take()`s. Iterate it once with `for await`; `break` (or `return()`) calls
+ * `close()`. Allocates a promise and a waiter only when a read has to wait.
  */
-export class WaiterQueue<T> {
-  readonly #take: () => IteratorResult<T> | undefined;
+export abstract class PullIterator<T> implements AsyncIterableIterator<T> {
   #waiters: Waiter<T>[] = [];
 
-  /** @param take the next ready result, `undefined` to wait; may throw the iteration's failure. */
-  constructor(take: () => IteratorResult<T> | undefined) {
-    this.#take = take;
-  }
+  /** The next result if one is ready, `undefined` to wait; may throw the iteration's failure (once). */
+  protected abstract take(): IteratorResult<T> | undefined;
+
+  /** Ends the iteration; must answer waiting reads (with {@link PullIterator.endWaiters}). Idempotent. */
+  abstract close(): void;
 
   /** How many reads are waiting. */
-  get length(): number {
+  protected get waiting(): number {
     return this.#waiters.length;
   }
 
   /**
-   * An iterator's `next()`: the ready result at once when no earlier read
-   * waits, else a read that waits for {@link WaiterQueue.wake}. Rejects with
-   * what `take()` throws.
+   * The next result: at once when no earlier read waits and `take()` has one,
+   * else when the producer wakes this read. Rejects with what `take()` throws.
    */
   next(): Promise<IteratorResult<T>> {
     if (this.#waiters.length === 0) {
       try {
-        const result = this.#take();
+        const result = this.take();
         if (result !== undefined) return Promise.resolve(result);
       } catch (error) {
         return Promise.reject(error);
@@ -57,20 +57,31 @@ export class WaiterQueue<T> {
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
+  /** Ends the iteration (`break` in `for await`). */
+  return(): Promise<IteratorResult<T>> {
+    this.close();
+    return Promise.resolve(ITERATOR_DONE);
+  }
+
+  /** The iterator itself: iterate it once. */
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
   /**
    * Hands a ready result (an event, a bookmark, the failure) to the oldest
    * waiting read, if any; nothing when `take()` has nothing. One read per call.
    */
-  wake(): void {
+  protected wake(): void {
     const waiter = this.#waiters[0];
     if (waiter === undefined) return;
     let result: IteratorResult<T> | undefined;
     try {
-      result = this.#take();
+      result = this.take();
     } catch (error) {
       this.#waiters.shift();
       waiter.reject(error);
-      this.endAll();
+      this.endWaiters();
       return;
     }
     if (result === undefined) return;
@@ -83,7 +94,7 @@ export class WaiterQueue<T> {
    * `take()` (a producer's fast path when nothing else is queued); `false`
    * when no read waits.
    */
-  handOff(result: IteratorResult<T>): boolean {
+  protected handOff(result: IteratorResult<T>): boolean {
     const waiter = this.#waiters.shift();
     if (waiter === undefined) return false;
     waiter.resolve(result);
@@ -91,7 +102,7 @@ export class WaiterQueue<T> {
   }
 
   /** Resolves every waiting read `done` (the iteration ended). */
-  endAll(): void {
+  protected endWaiters(): void {
     for (const waiter of this.#waiters.splice(0)) waiter.resolve(ITERATOR_DONE);
   }
 }
