@@ -44,7 +44,9 @@ export function tooManyRequestsStatus(message: string, retryAfterSeconds: number
  * `level` and `rule` name what rejected.
  */
 export class TooManyRequestsError extends StatusError {
+  /** Always `'TooManyRequests'`. */
   declare readonly reason: 'TooManyRequests';
+  /** Always 429. */
   declare readonly code: 429;
   /** The limiter level or priority level that rejected, when known. */
   readonly level: string | undefined;
