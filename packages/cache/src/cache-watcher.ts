@@ -35,6 +35,7 @@
  * ```
  */
 import { type CachingWatchEvent, type StatusError, tooOldResourceVersion } from '@apiserver-kit/codec';
+import { ITERATOR_DONE as DONE, PullIterator } from '@apiserver-kit/core';
 import { watchOverflow } from '@apiserver-kit/storage';
 import type { StoreEntry } from './ordered-store.js';
 import type { SelectionPredicate } from './selection-predicate.js';
@@ -93,19 +94,12 @@ export interface CacheWatcherInit {
 /** What {@link CacheWatcher.offer} did with a change. */
 export type OfferResult = 'skipped' | 'queued' | 'full';
 
-interface Waiter {
-  resolve(result: IteratorResult<CachingWatchEvent>): void;
-  reject(error: unknown): void;
-}
-
-const DONE: IteratorResult<CachingWatchEvent> = Object.freeze({ done: true, value: undefined });
-
 /**
  * A watch on a {@link WatchCache}: iterate it once with `for await`; each
  * value is a shared `CachingWatchEvent` (do not modify; its bytes are cached
  * per format). Ending the loop early or `close()` ends it.
  */
-export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
+export class CacheWatcher extends PullIterator<CachingWatchEvent> {
   readonly #source: WatcherSource;
   readonly #predicate: SelectionPredicate;
   readonly #prefix: string;
@@ -135,7 +129,6 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
   #queueHead = 0;
   #queueTail = 0;
   #spaceWaiters: (() => void)[] = [];
-  #waiters: Waiter[] = [];
   #failure: StatusError | undefined;
   #done = false;
   #shed = false;
@@ -143,6 +136,7 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
 
   /** @internal built by `WatchCache.watch`. */
   constructor(source: WatcherSource, init: CacheWatcherInit) {
+    super();
     this.#source = source;
     this.#predicate = init.predicate;
     this.#prefix = init.prefix;
@@ -196,7 +190,7 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
     if (this.#queueTail - this.#queueHead >= this.#queueLimit) return 'full';
     this.#queue[this.#queueTail] = delivered;
     this.#queueRevisions[this.#queueTail++] = event.revision;
-    if (this.#waiters.length > 0) this.#wake();
+    if (this.waiting > 0) this.wake();
     return 'queued';
   }
 
@@ -219,8 +213,8 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
   /** @internal called by the cache, synchronously, after it appended `event`. O(1) plus a predicate check. */
   notify(event: HistoryEvent): void {
     if (this.#done || this.#failure !== undefined) return;
-    if (this.#waiters.length > 0) {
-      this.#wake();
+    if (this.waiting > 0) {
+      this.wake();
       return;
     }
     if (!event.key.startsWith(this.#prefix) || watchEventFor(event, this.#predicate) === undefined) return;
@@ -231,7 +225,7 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
   requestBookmark(): void {
     if (!this.#allowBookmarks || this.#done || this.#failure !== undefined) return;
     this.#bookmarkRequested = true;
-    if (this.#waiters.length > 0) this.#wake();
+    if (this.waiting > 0) this.wake();
   }
 
   /** @internal ends the watch with `error`, delivered to the consumer on its next read. */
@@ -242,7 +236,7 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
     this.#releaseQueue();
     this.#source.detach(this);
     this.#notifyStopped();
-    this.#wake();
+    this.wake();
   }
 
   /**
@@ -270,27 +264,10 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
   }
 
   /** Ends the watch; pending reads resolve `done`. Idempotent. */
-  close(): void {
+  override close(): void {
     if (this.#done) return;
     this.#finish();
-    for (const waiter of this.#waiters.splice(0)) waiter.resolve(DONE);
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<CachingWatchEvent> {
-    return this;
-  }
-
-  /** The next event; waits when the consumer has caught up. Rejects once with the failure, then `done`. */
-  next(): Promise<IteratorResult<CachingWatchEvent>> {
-    if (this.#waiters.length === 0) {
-      try {
-        const result = this.#take();
-        if (result !== undefined) return Promise.resolve(result);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    this.endWaiters();
   }
 
   /**
@@ -300,18 +277,13 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
    * @throws the watch's failure (once).
    */
   tryNext(): CachingWatchEvent | undefined {
-    if (this.#waiters.length > 0) return undefined;
-    const result = this.#take();
+    if (this.waiting > 0) return undefined;
+    const result = this.take();
     return result === undefined || result.done === true ? undefined : result.value;
   }
 
-  /** Ends the watch (`break` in `for await`). */
-  return(): Promise<IteratorResult<CachingWatchEvent>> {
-    this.close();
-    return Promise.resolve(DONE);
-  }
-
-  #take(): IteratorResult<CachingWatchEvent> | undefined {
+  /** The next event, bookmark or failure if ready (see {@link PullIterator}); `next()` waits when the consumer has caught up. */
+  protected override take(): IteratorResult<CachingWatchEvent> | undefined {
     if (this.#done) return DONE;
     if (this.#failure !== undefined) {
       const failure = this.#failure;
@@ -337,7 +309,7 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
       if (this.#cursor < history.startSeq) {
         // The ring moved past us (capacity, relist): the changes we still needed are gone.
         this.#failure = tooOldResourceVersion(this.#lastRevision, history.historyStart);
-        return this.#take();
+        return this.take();
       }
       const seq = this.#cursor++;
       const event = history.at(seq)!;
@@ -403,21 +375,4 @@ export class CacheWatcher implements AsyncIterableIterator<CachingWatchEvent> {
     if (this.#spaceWaiters.length > 0) for (const resolve of this.#spaceWaiters.splice(0)) resolve();
   }
 
-  /** Hands a ready result to the waiting read, if any. */
-  #wake(): void {
-    const waiter = this.#waiters[0];
-    if (waiter === undefined) return;
-    let result: IteratorResult<CachingWatchEvent> | undefined;
-    try {
-      result = this.#take();
-    } catch (error) {
-      this.#waiters.shift();
-      waiter.reject(error);
-      for (const other of this.#waiters.splice(0)) other.resolve(DONE);
-      return;
-    }
-    if (result === undefined) return;
-    this.#waiters.shift();
-    waiter.resolve(result);
-  }
 }

@@ -20,7 +20,7 @@ import type { Writable } from 'node:stream';
 import { errorEvent, internalError, isStatusError, type StatusError, type WatchEventEncoder, writeChunks } from '@apiserver-kit/codec';
 import { type Clock, systemClock, type Timer } from '@apiserver-kit/storage';
 import type { CacheWatcher } from './cache-watcher.js';
-import { checkDuration, checkInteger } from './internal/arguments.js';
+import { checkDuration, checkInteger } from '@apiserver-kit/core';
 
 /** Options of {@link writeWatchResponse}. */
 export interface WatchResponseOptions {

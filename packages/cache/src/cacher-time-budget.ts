@@ -16,7 +16,7 @@
  * ```
  */
 import type { Clock } from '@apiserver-kit/storage';
-import { checkDuration } from './internal/arguments.js';
+import { checkDuration } from '@apiserver-kit/core';
 
 /** Options of {@link TimeBudget}. */
 export interface TimeBudgetOptions {

@@ -11,7 +11,7 @@
  * ```
  */
 import { type BTree, newKeyTree } from './internal/btree.js';
-import { received } from './internal/arguments.js';
+import { received } from '@apiserver-kit/core';
 import type { StoreEntry } from './ordered-store.js';
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { KubeObject } from '@apiserver-kit/codec';
 import type { Storage } from '@apiserver-kit/storage';
-import { checkInteger } from './internal/arguments.js';
+import { checkInteger } from '@apiserver-kit/core';
 
 /** A change or a progress report from a source, in revision order. */
 export type SourceEvent =

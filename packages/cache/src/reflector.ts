@@ -31,7 +31,7 @@
  */
 import { isStatusError } from '@apiserver-kit/codec';
 import { backoffDelay, type Clock, resolveRetryOptions, type RetryOptions, systemClock, type Timer } from '@apiserver-kit/storage';
-import { checkDuration } from './internal/arguments.js';
+import { checkDuration } from '@apiserver-kit/core';
 import type { ListerWatcher, SourceWatch } from './lister-watcher.js';
 import type { RevisionSource, WatchCache } from './watch-cache.js';
 

@@ -6,7 +6,7 @@
  * empty resource, where no object has been seen to learn it from. client-go's
  * WatchList informer drops a bookmark of another kind and never syncs.
  */
-import { received } from './internal/arguments.js';
+import { received } from '@apiserver-kit/core';
 
 /** The type of the objects of a resource, as their `apiVersion` and `kind` fields carry it. */
 export interface ObjectKind {

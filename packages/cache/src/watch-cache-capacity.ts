@@ -24,7 +24,7 @@
  * applies the same two rules but only when an event arrives, so a burst
  * followed by silence keeps its peak memory forever.
  */
-import { checkDuration, checkInteger } from './internal/arguments.js';
+import { checkDuration, checkInteger } from '@apiserver-kit/core';
 import type { EventHistory } from './watch-cache-history.js';
 
 /** Options of the history capacity policy (all optional). */

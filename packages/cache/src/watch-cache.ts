@@ -39,7 +39,7 @@ import { CacheWatcher, type WatcherSource } from './cache-watcher.js';
 import { type ContinueToken, IssuedContinueTokens } from './continue-token.js';
 import { type FieldRequirement, FieldSelector } from './field-selector.js';
 import { type IndexDefinition, Indexer, namespaceIndex } from './indexer.js';
-import { checkDuration, checkInteger, received } from './internal/arguments.js';
+import { checkDuration, checkInteger, received } from '@apiserver-kit/core';
 import { candidates, type ListPlan, planList, prefixEnd, SCAN } from './list-planner.js';
 import { type EntryChunks, OrderedStore, StoreEntry, type StoreSnapshot } from './ordered-store.js';
 import { validateListOptions } from './list-options.js';

@@ -2,7 +2,7 @@ import { deepFreeze } from './deep-freeze.js';
 import type { Encoder } from './encoder.js';
 import type { KubeObject } from './object.js';
 import { SpliceBuffer, type Sink } from './splice-buffer.js';
-import { internalError } from './status-error.js';
+import { internalError } from '@apiserver-kit/core';
 
 const ENCODING: unique symbol = Symbol('encoding');
 

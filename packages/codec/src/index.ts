@@ -29,6 +29,7 @@ export type {
 } from './protobuf-schema-registry.js';
 export { encodeToBuffer, SpliceBuffer } from './splice-buffer.js';
 export type { Sink } from './splice-buffer.js';
+// The StatusError family lives in @apiserver-kit/core (flowcontrol's 429 is one too); codec re-exports it whole, so its users need not depend on core.
 export {
   alreadyExists,
   badRequest,
@@ -53,8 +54,8 @@ export {
   tooOldResourceVersion,
   unsupportedMediaType,
   WATCH_TOO_OLD_MESSAGE,
-} from './status-error.js';
-export type { FieldError, FieldErrorType, Status, StatusCause, StatusDetails, StatusErrorOptions, StatusListMeta, StatusReason } from './status-error.js';
+} from '@apiserver-kit/core';
+export type { FieldError, FieldErrorType, Status, StatusCause, StatusDetails, StatusErrorOptions, StatusListMeta, StatusReason } from '@apiserver-kit/core';
 export { bookmarkObject, CachingWatchEvent, errorEvent, INITIAL_EVENTS_END_ANNOTATION, WatchEventEncoder } from './watch-event.js';
 export { drainTo, writeChunks } from './write-chunks.js';
 export { YAML_EXPANSION_FACTOR, YAML_EXPANSION_SLACK_BYTES, YamlEncoder } from './yaml-encoder.js';

@@ -5,7 +5,7 @@ import { encodeError, notBytesMessage } from './internal/encode-error.js';
 import { locateJsonSyntaxError } from './internal/json-syntax-error.js';
 import type { KubeObject, ListHeader } from './object.js';
 import type { Sink } from './splice-buffer.js';
-import { badRequest } from './status-error.js';
+import { badRequest } from '@apiserver-kit/core';
 
 /** Options of {@link JsonEncoder}. */
 export interface JsonEncoderOptions {

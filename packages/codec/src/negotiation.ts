@@ -1,5 +1,5 @@
 import type { Decoder, Encoder } from './encoder.js';
-import { notAcceptable, unsupportedMediaType } from './status-error.js';
+import { notAcceptable, unsupportedMediaType } from '@apiserver-kit/core';
 
 /** One parsed media type or `Accept` range: `type/subtype;param=value;q=0.5`. */
 export interface MediaRange {

@@ -17,7 +17,7 @@ import type { KubeObject, ListHeader } from './object.js';
 import { defaultProtobufSchemas } from './protobuf-core-schemas.js';
 import type { ProtobufSchemaRegistry } from './protobuf-schema-registry.js';
 import type { Sink } from './splice-buffer.js';
-import { badRequest, internalError, isStatusError, StatusError } from './status-error.js';
+import { badRequest, internalError, isStatusError, StatusError } from '@apiserver-kit/core';
 
 /*
  * The wire format, as Kubernetes writes it (verified against

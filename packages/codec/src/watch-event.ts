@@ -3,7 +3,7 @@ import { deepFreeze } from './deep-freeze.js';
 import type { Encoder, WatchEventType, WatchFraming } from './encoder.js';
 import type { KubeObject } from './object.js';
 import type { Sink } from './splice-buffer.js';
-import type { StatusError } from './status-error.js';
+import type { StatusError } from '@apiserver-kit/core';
 
 /**
  * One watch event whose framed bytes are made once per encoder identifier and

@@ -19,7 +19,7 @@ import { encodeError, notBytesMessage } from './internal/encode-error.js';
 import { measureExpansion } from './internal/yaml-expansion.js';
 import type { KubeObject } from './object.js';
 import type { Sink } from './splice-buffer.js';
-import { badRequest } from './status-error.js';
+import { badRequest } from '@apiserver-kit/core';
 
 /**
  * How many times the body's size the JSON of a YAML document may reach once

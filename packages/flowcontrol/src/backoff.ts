@@ -1,7 +1,5 @@
-import { type Clock, systemClock, type Timer } from './clock.js';
-import { MAX_TIMER_MS } from './internal/max-timer.js';
+import { badArgument as fail, type Clock, monotonicClock, nonNegativeInteger, positiveInteger, positiveNumber, sleep } from '@apiserver-kit/core';
 import { unitRandom } from './internal/unit-random.js';
-import { fail, nonNegativeInteger, positiveInteger, positiveNumber } from './internal/validate.js';
 
 /** Options of {@link Backoff}. */
 export interface BackoffOptions {
@@ -75,7 +73,7 @@ export interface RetryOptions extends BackoffOptions {
   readonly shouldRetry?: (error: unknown, attempt: number) => boolean;
   /** Aborting stops waiting; the promise rejects with `signal.reason`. */
   readonly signal?: AbortSignal;
-  /** Where sleeps are scheduled. @default {@link systemClock} */
+  /** Where sleeps are scheduled. @default {@link monotonicClock} */
   readonly clock?: Clock;
 }
 
@@ -96,7 +94,7 @@ export async function retryWithBackoff<T>(fn: (attempt: number) => T | Promise<T
   const maxAttempts = positiveInteger('maxAttempts', options.maxAttempts ?? 5);
   const backoff = new Backoff(options);
   const shouldRetry = options.shouldRetry ?? isRetryable;
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? monotonicClock;
   const signal = options.signal;
   for (let attempt = 0; ; attempt++) {
     if (signal?.aborted === true) throw signal.reason;
@@ -107,28 +105,4 @@ export async function retryWithBackoff<T>(fn: (attempt: number) => T | Promise<T
       await sleep(clock, backoff.delayMs(attempt, retryAfterOf(error)), signal);
     }
   }
-}
-
-// A server may ask for a Retry-After past the timer range (24.8 days): sleep in steps.
-function sleep(clock: Clock, delayMs: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted === true) return reject(signal.reason);
-    let remaining = delayMs;
-    let timer: Timer | undefined;
-    const onAbort = (): void => {
-      timer?.cancel();
-      reject(signal?.reason);
-    };
-    const arm = (): void => {
-      const step = Math.min(remaining, MAX_TIMER_MS);
-      remaining -= step;
-      timer = clock.setTimer(() => {
-        if (remaining > 0) return arm();
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, step);
-    };
-    arm();
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -4,7 +4,7 @@ import type { MultiLevelLimiter } from './multi-level-limiter.js';
 import type { PriorityAndFairness } from './priority-and-fairness.js';
 import type { RequestAttributes } from './request-attributes.js';
 import type { RetryAfterPolicy } from './retry-after.js';
-import { nonNegativeInteger } from './internal/validate.js';
+import { nonNegativeInteger } from '@apiserver-kit/core';
 import { TOO_MANY_REQUESTS_MESSAGE, tooManyRequestsStatus } from './too-many-requests.js';
 
 /** Options of {@link createHttpAdmission}; every gate is optional and they apply in this order. */

@@ -1,7 +1,8 @@
 export { Backoff, retryAfterOf, retryWithBackoff } from './backoff.js';
 export type { BackoffOptions, RetryOptions } from './backoff.js';
-export { FakeClock, systemClock } from './clock.js';
-export type { Clock, Timer } from './clock.js';
+// The clock lives in @apiserver-kit/core; flowcontrol's default is its monotonicClock.
+export { FakeClock, monotonicClock, systemClock } from '@apiserver-kit/core';
+export type { Clock, Timer, TimerOptions } from '@apiserver-kit/core';
 export { createHttpAdmission, writeTooManyRequests } from './http-admission.js';
 export type { HttpAdmission, HttpAdmissionOptions, HttpAdmitted } from './http-admission.js';
 export { MaxInFlight } from './max-in-flight.js';

@@ -1,4 +1,4 @@
-import { nonNegativeInteger } from './internal/validate.js';
+import { nonNegativeInteger } from '@apiserver-kit/core';
 import { isReadOnlyVerb, type RequestAttributes } from './request-attributes.js';
 
 /** Options of {@link MaxInFlight}. */

@@ -1,6 +1,5 @@
-import { type Clock, systemClock } from './clock.js';
+import { badArgument as fail, type Clock, fraction, monotonicClock, positiveNumber } from '@apiserver-kit/core';
 import { RuleIndex } from './internal/rule-index.js';
-import { fail, fraction, positiveNumber } from './internal/validate.js';
 import { type AttributeMatch, type AttributePredicate, compileMatch, isReadOnlyVerb, type RequestAttributes } from './request-attributes.js';
 import { CongestionRetryAfter, type RetryAfterPolicy } from './retry-after.js';
 import { TokenBucket } from './token-bucket.js';
@@ -63,7 +62,7 @@ export interface MultiLevelLimiterOptions {
   readonly reserve?: number;
   /** The Retry-After of rejections. @default a {@link CongestionRetryAfter} on the limiter's clock */
   readonly retryAfter?: RetryAfterPolicy;
-  /** Where time comes from. @default {@link systemClock} */
+  /** Where time comes from. @default {@link monotonicClock} */
   readonly clock?: Clock;
 }
 
@@ -130,7 +129,7 @@ export class MultiLevelLimiter {
 
   /** @throws TypeError / RangeError naming the option that is invalid. */
   constructor(options: MultiLevelLimiterOptions = {}) {
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? monotonicClock;
     this.#retryAfter = options.retryAfter ?? new CongestionRetryAfter({ clock: this.#clock });
     const bucket = (limit: TokenBucket | BucketLimit): TokenBucket =>
       limit instanceof TokenBucket ? limit : new TokenBucket({ ratePerSecond: limit.ratePerSecond, burst: limit.burst, clock: this.#clock });

@@ -1,7 +1,6 @@
-import { type Clock, systemClock } from './clock.js';
+import { badArgument as fail, type Clock, monotonicClock, nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from '@apiserver-kit/core';
 import { QueueEntry, type QueueOutcome, QueueSet } from './internal/queue-set.js';
 import { hashFlow, hasEntropyFor } from './internal/shuffle-sharding.js';
-import { fail, nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from './internal/validate.js';
 import { type AttributeMatch, type AttributePredicate, compileMatch, type RequestAttributes } from './request-attributes.js';
 import { CongestionRetryAfter, type RetryAfterPolicy } from './retry-after.js';
 import { createWorkEstimator, type WorkEstimator } from './work-estimate.js';
@@ -62,7 +61,7 @@ export interface PriorityAndFairnessOptions {
   readonly retryAfter?: RetryAfterPolicy;
   /** The service time fair queuing assumes before it knows the real one, in milliseconds. @default 3 */
   readonly estimatedServiceMs?: number;
-  /** Where time comes from. @default {@link systemClock} */
+  /** Where time comes from. @default {@link monotonicClock} */
   readonly clock?: Clock;
 }
 
@@ -258,7 +257,7 @@ export class PriorityAndFairness {
 
   /** @throws TypeError / RangeError naming the option that is invalid (an unknown level, a hand larger than its queues, …). */
   constructor(options: PriorityAndFairnessOptions = {}) {
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? monotonicClock;
     if (options.workEstimator !== undefined && typeof options.workEstimator !== 'function') fail('workEstimator', 'a function', options.workEstimator);
     this.#estimate = options.workEstimator ?? createWorkEstimator();
     this.#retryAfter = options.retryAfter ?? new CongestionRetryAfter({ clock: this.#clock });

@@ -1,6 +1,5 @@
-import { type Clock, systemClock } from './clock.js';
+import { badArgument as fail, type Clock, fraction, monotonicClock, nonNegativeNumber, positiveInteger, positiveNumber } from '@apiserver-kit/core';
 import { unitRandom } from './internal/unit-random.js';
-import { fail, fraction, nonNegativeNumber, positiveInteger, positiveNumber } from './internal/validate.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** What a {@link RetryAfterPolicy} is told about one rejection. */
@@ -50,7 +49,7 @@ export interface CongestionRetryAfterOptions {
   readonly jitter?: number;
   /** Random source in [0, 1) for the jitter; answers outside [0, 1] (NaN included) are clamped into it. @default Math.random */
   readonly random?: () => number;
-  /** Where time comes from. @default {@link systemClock} */
+  /** Where time comes from. @default {@link monotonicClock} */
   readonly clock?: Clock;
 }
 
@@ -85,7 +84,7 @@ export class CongestionRetryAfter implements RetryAfterPolicy {
     this.#random = options.random ?? Math.random;
     const ratePerSecond = (capacity * 1000) / windowMs;
     if (!Number.isFinite(ratePerSecond)) fail('windowMs', `large enough that capacity × 1000 / windowMs is finite (capacity ${capacity})`, windowMs, RangeError);
-    this.congestion = new TokenBucket({ ratePerSecond, burst: capacity, clock: options.clock ?? systemClock });
+    this.congestion = new TokenBucket({ ratePerSecond, burst: capacity, clock: options.clock ?? monotonicClock });
     if (options.steps !== undefined) {
       for (const step of options.steps) {
         fraction('steps[].above', step.above);

@@ -1,6 +1,4 @@
-import { type Clock, type Timer, systemClock } from './clock.js';
-import { MAX_TIMER_MS } from './internal/max-timer.js';
-import { fail, nonNegativeNumber, positiveNumber } from './internal/validate.js';
+import { badArgument as fail, type Clock, MAX_TIMER_DELAY_MS as MAX_TIMER_MS, monotonicClock, nonNegativeNumber, positiveNumber, type Timer } from '@apiserver-kit/core';
 
 /** Options of {@link TokenBucket}. */
 export interface TokenBucketOptions {
@@ -8,7 +6,7 @@ export interface TokenBucketOptions {
   readonly ratePerSecond: number;
   /** The capacity: the most tokens the bucket holds, and the largest single take. */
   readonly burst: number;
-  /** Where time comes from. @default {@link systemClock} */
+  /** Where time comes from. @default {@link monotonicClock} */
   readonly clock?: Clock;
 }
 
@@ -80,7 +78,7 @@ export class TokenBucket {
     if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
     this.ratePerSecond = positiveNumber('ratePerSecond', options.ratePerSecond);
     this.burst = positiveNumber('burst', options.burst);
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? monotonicClock;
     this.#perMs = this.ratePerSecond / 1000;
     const start = this.#clock.now();
     this.#base = this.#last = Number.isFinite(start) ? start : 0;

@@ -1,10 +1,11 @@
 /**
- * The 429 of flow control, as a Kubernetes `Status`. flowcontrol depends on
- * nothing of ours, so it cannot use `@apiserver-kit/codec`'s `StatusError`; this
- * is the minimal equivalent for the one reason it raises. The object and the
- * error's `reason`, `code` and `retryAfterSeconds` match `StatusError`'s, so a
- * host can handle both alike.
+ * The 429 of flow control, as a Kubernetes `Status`. The error is a
+ * `StatusError` of `@apiserver-kit/core` (the family codec re-exports), so a
+ * host's one `instanceof StatusError` handler writes it like any other
+ * failure; the plain `Status` builder serves the HTTP path, which answers a
+ * 429 without constructing an error (and capturing its stack).
  */
+import { StatusError } from '@apiserver-kit/core';
 
 /** The Kubernetes `Status` (meta/v1) of a flow-control rejection. */
 export interface TooManyRequestsStatus {
@@ -37,31 +38,32 @@ export function tooManyRequestsStatus(message: string, retryAfterSeconds: number
 
 /**
  * A flow-control rejection as an error, for APIs that throw (the host's own
- * code, `TokenBucket`-guarded clients). `reason`/`code`/`retryAfterSeconds`
- * mirror codec's `StatusError`; `level` and `rule` name what rejected.
+ * code, `TokenBucket`-guarded clients): a `StatusError` with reason
+ * `TooManyRequests`, code 429 and `details.retryAfterSeconds`, so
+ * `err instanceof StatusError` holds and `toStatus()` is `StatusError`'s;
+ * `level` and `rule` name what rejected.
  */
-export class TooManyRequestsError extends Error {
+export class TooManyRequestsError extends StatusError {
   /** Always `'TooManyRequests'`. */
-  readonly reason: 'TooManyRequests' = 'TooManyRequests';
+  declare readonly reason: 'TooManyRequests';
   /** Always 429. */
-  readonly code: 429 = 429;
-  /** Seconds the client should wait; what the host sends as `Retry-After`. */
-  readonly retryAfterSeconds: number;
+  declare readonly code: 429;
   /** The limiter level or priority level that rejected, when known. */
   readonly level: string | undefined;
   /** The rule or flow schema that rejected, when known. */
   readonly rule: string | undefined;
+  readonly #retryAfterSeconds: number;
 
   constructor(message: string, retryAfterSeconds: number, options: { readonly level?: string; readonly rule?: string; readonly cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super('TooManyRequests', message, { details: { retryAfterSeconds }, ...(options.cause === undefined ? {} : { cause: options.cause }) });
     this.name = 'TooManyRequestsError';
-    this.retryAfterSeconds = retryAfterSeconds;
+    this.#retryAfterSeconds = retryAfterSeconds;
     this.level = options.level;
     this.rule = options.rule;
   }
 
-  /** The Kubernetes `Status` for this error. Allocates a fresh object. */
-  toStatus(): TooManyRequestsStatus {
-    return tooManyRequestsStatus(this.message, this.retryAfterSeconds);
+  /** Seconds the client should wait; what the host sends as `Retry-After`. */
+  override get retryAfterSeconds(): number {
+    return this.#retryAfterSeconds;
   }
 }

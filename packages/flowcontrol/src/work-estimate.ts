@@ -1,4 +1,4 @@
-import { fail, positiveInteger, positiveNumber } from './internal/validate.js';
+import { badArgument as fail, positiveInteger, positiveNumber } from '@apiserver-kit/core';
 import type { RequestAttributes } from './request-attributes.js';
 
 /**

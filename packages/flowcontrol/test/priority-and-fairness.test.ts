@@ -132,7 +132,7 @@ describe('PriorityAndFairness', () => {
 
   it('options — an unknown priority level or a hand larger than its queues → RangeError', () => {
     expect(() => new PriorityAndFairness({ flowSchemas: [{ name: 'x', priorityLevel: 'nope', match: {} }], priorityLevels: [] })).toThrow(
-      new RangeError('Expected `flowSchemas[].priorityLevel` to be one of the priority levels (exempt, catch-all), got `nope` (string)'),
+      new RangeError('Expected `flowSchemas[].priorityLevel` to be one of the priority levels (exempt, catch-all), got `"nope"` (string)'),
     );
     expect(() => new PriorityAndFairness({ priorityLevels: [{ name: 'a', queues: 4, handSize: 5 }] })).toThrow(new RangeError('Expected `handSize` to be an integer no larger than queues (4), got `5` (number)'));
   });

@@ -17,7 +17,7 @@ describe('TokenBucket — counts', () => {
     expect(() => bucket.tryTake(Number.NaN)).toThrow(new TypeError('Expected `n` to be a non-negative finite number, got `NaN` (number)'));
     expect(() => bucket.tryTake(-1)).toThrow(new RangeError('Expected `n` to be a non-negative finite number, got `-1` (number)'));
     expect(() => bucket.tryTake(Number.POSITIVE_INFINITY)).toThrow(new TypeError('Expected `n` to be a non-negative finite number, got `Infinity` (number)'));
-    expect(() => bucket.tryTake('1' as unknown as number)).toThrow(new TypeError('Expected `n` to be a non-negative finite number, got `1` (string)'));
+    expect(() => bucket.tryTake('1' as unknown as number)).toThrow(new TypeError('Expected `n` to be a non-negative finite number, got `"1"` (string)'));
     expect(bucket.available).toBe(0);
     expect(bucket.tryTake(1)).toBe(false);
   });

@@ -70,6 +70,6 @@ describe('TokenBucket', () => {
     expect(() => new TokenBucket({ ratePerSecond: Number.POSITIVE_INFINITY, burst: 1 })).toThrow(
       new TypeError('Expected `ratePerSecond` to be a positive finite number, got `Infinity` (number)'),
     );
-    expect(() => new TokenBucket({ ratePerSecond: '5' as unknown as number, burst: 1 })).toThrow(new TypeError('Expected `ratePerSecond` to be a positive finite number, got `5` (string)'));
+    expect(() => new TokenBucket({ ratePerSecond: '5' as unknown as number, burst: 1 })).toThrow(new TypeError('Expected `ratePerSecond` to be a positive finite number, got `"5"` (string)'));
   });
 });

@@ -1,5 +1,6 @@
-export { FakeClock, sleep, systemClock } from './clock.js';
-export type { Clock, Timer, TimerOptions } from './clock.js';
+// The clock lives in @apiserver-kit/core (shared with cache and flowcontrol); re-exported so that storage's users need not depend on core.
+export { FakeClock, monotonicClock, sleep, systemClock } from '@apiserver-kit/core';
+export type { Clock, Timer, TimerOptions } from '@apiserver-kit/core';
 export { MemoryStorage } from './memory-storage.js';
 export type { MemoryStorageOptions } from './memory-storage.js';
 export { validateObjectMeta } from './object-meta.js';

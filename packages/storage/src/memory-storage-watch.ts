@@ -21,6 +21,7 @@
  * ```
  */
 import { expired, type StatusError, WATCH_TOO_OLD_MESSAGE } from '@apiserver-kit/codec';
+import { ITERATOR_DONE as DONE, PullIterator } from '@apiserver-kit/core';
 import type { ChangeEvent } from './memory-storage-log.js';
 import type { BookmarkEvent, StorageEvent, StorageWatch } from './storage.js';
 import { watchOverflow } from './storage-errors.js';
@@ -37,15 +38,8 @@ export interface WatchSource {
   detach(watch: MemoryWatch): void;
 }
 
-interface Waiter {
-  resolve(result: IteratorResult<StorageEvent>): void;
-  reject(error: unknown): void;
-}
-
-const DONE: IteratorResult<StorageEvent> = Object.freeze({ done: true, value: undefined });
-
 /** A watch on a MemoryStorage; see the module comment. Single consumer. */
-export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
+export class MemoryWatch extends PullIterator<StorageEvent> implements StorageWatch {
   readonly #source: WatchSource;
   readonly #prefix: string;
   readonly #fromRevision: number;
@@ -59,12 +53,12 @@ export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
   #lastQueued: number;
   #queue: ChangeEvent[] = [];
   #queueHead = 0;
-  #waiters: Waiter[] = [];
   #failure: StatusError | undefined;
   #progressRequested = false;
   #done = false;
 
   constructor(source: WatchSource, prefix: string, fromRevision: number, bufferSize: number, signal: AbortSignal | undefined, failure: StatusError | undefined) {
+    super();
     this.#source = source;
     this.#prefix = prefix;
     this.#fromRevision = fromRevision;
@@ -87,10 +81,8 @@ export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
   push(event: ChangeEvent): void {
     if (event.revision <= this.#fromRevision || !event.key.startsWith(this.#prefix)) return;
     if (this.#done || this.#failure !== undefined) return;
-    const waiter = this.#cursor >= this.#liveFrom && this.#queued() === 0 ? this.#waiters.shift() : undefined;
-    if (waiter !== undefined) {
+    if (this.#cursor >= this.#liveFrom && this.#queued() === 0 && this.handOff({ done: false, value: event })) {
       this.#lastQueued = event.revision;
-      waiter.resolve({ done: false, value: event });
       return;
     }
     if (this.#queued() >= this.#bufferSize) {
@@ -105,42 +97,18 @@ export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
   requestProgress(): void {
     if (this.#done) return;
     this.#progressRequested = true;
-    this.#wake();
+    this.wake();
   }
 
   /** {@inheritDoc StorageWatch.close} */
-  close(): void {
+  override close(): void {
     if (this.#done) return;
     this.#finish();
-    for (const waiter of this.#waiters.splice(0)) waiter.resolve(DONE);
+    this.endWaiters();
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<StorageEvent> {
-    return this;
-  }
-
-  /** The next event; waits for one when the consumer has caught up. */
-  next(): Promise<IteratorResult<StorageEvent>> {
-    if (this.#waiters.length > 0) {
-      return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    }
-    try {
-      const result = this.#take();
-      if (result !== undefined) return Promise.resolve(result);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
-  }
-
-  /** Ends the watch (`break` in `for await`). */
-  return(): Promise<IteratorResult<StorageEvent>> {
-    this.close();
-    return Promise.resolve(DONE);
-  }
-
-  /** The next result if one is ready, `undefined` to wait; throws the failure once. */
-  #take(): IteratorResult<StorageEvent> | undefined {
+  /** The next result if one is ready, `undefined` to wait (`next()` waits); throws the failure once. */
+  protected override take(): IteratorResult<StorageEvent> | undefined {
     if (this.#done) return DONE;
     while (this.#cursor < this.#liveFrom) {
       const event = this.#source.eventAt(this.#cursor + 1);
@@ -199,24 +167,7 @@ export class MemoryWatch implements StorageWatch, AsyncIterator<StorageEvent> {
     if (this.#failure !== undefined) return;
     this.#failure = error;
     this.#source.detach(this);
-    this.#wake();
+    this.wake();
   }
 
-  /** Hands a ready result (a bookmark, the failure) to a waiting `next()`. */
-  #wake(): void {
-    const waiter = this.#waiters[0];
-    if (waiter === undefined) return;
-    let result: IteratorResult<StorageEvent> | undefined;
-    try {
-      result = this.#take();
-    } catch (error) {
-      this.#waiters.shift();
-      waiter.reject(error);
-      for (const other of this.#waiters.splice(0)) other.resolve(DONE);
-      return;
-    }
-    if (result === undefined) return;
-    this.#waiters.shift();
-    waiter.resolve(result);
-  }
 }

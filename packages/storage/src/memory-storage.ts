@@ -26,8 +26,7 @@ import {
   tooLargeResourceVersion,
   WATCH_TOO_OLD_MESSAGE,
 } from '@apiserver-kit/codec';
-import { type Clock, sleep, systemClock } from './clock.js';
-import { checkInteger, checkOptions, checkSignal, received } from './internal/arguments.js';
+import { checkInteger, checkOptions, checkSignal, type Clock, received, sleep, systemClock } from '@apiserver-kit/core';
 import { BTree } from './internal/btree.js';
 import { sameEncoding } from './internal/same-encoding.js';
 import { type ChangeEvent, RevisionLog } from './memory-storage-log.js';

@@ -10,8 +10,7 @@
  * ```
  */
 import { isStatusError } from '@apiserver-kit/codec';
-import { type Clock, sleep, systemClock } from './clock.js';
-import { checkInteger, received } from './internal/arguments.js';
+import { checkInteger, type Clock, received, sleep, systemClock } from '@apiserver-kit/core';
 
 /** How often and how patiently to retry (the fields of client-go's `wait.Backoff`). */
 export interface RetryOptions {

@@ -9,7 +9,7 @@
  * offending character.
  */
 import { badRequest } from '@apiserver-kit/codec';
-import { received } from './internal/arguments.js';
+import { received } from '@apiserver-kit/core';
 
 /** The parts of a storage key. */
 export interface StorageKey {

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../object.js';
-import { internalError, isStatusError, type StatusError } from '../status-error.js';
+import { internalError, isStatusError, type StatusError } from '@apiserver-kit/core';
 
 /**
  * The StatusError for an object an encoder could not write: a StatusError

@@ -13,7 +13,7 @@
 import { isUtf8 } from 'node:buffer';
 import stableStringify from 'fast-json-stable-stringify';
 import type { Reader, Writer } from 'protobufjs';
-import { StatusError } from '../status-error.js';
+import { StatusError } from '@apiserver-kit/core';
 import type { FieldPlan, MessagePlan, ScalarKind, SpecialKind, ValuePlan } from './protobuf-message-plan.js';
 import { formatGoDuration, formatRfc3339, parseGoDuration, parseRfc3339 } from './protobuf-special-types.js';
 

@@ -13,8 +13,7 @@
 // One timer per level handles timeouts: all requests of a level share maxWaitMs, so
 // arrival order is deadline order and only the oldest waiting request needs a timer.
 
-import type { Clock, Timer } from '../clock.js';
-import { MAX_TIMER_MS } from './max-timer.js';
+import { type Clock, MAX_TIMER_DELAY_MS as MAX_TIMER_MS, type Timer } from '@apiserver-kit/core';
 import { dealHand } from './shuffle-sharding.js';
 
 export type QueueOutcome = 'dispatched' | 'queue-full' | 'time-out' | 'concurrency-limit';

@@ -20,7 +20,7 @@
 //     upward only (Retry-After is a floor, and client-go sleeps exactly what it
 //     is told, so the spreading has to come from the server).
 
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '@apiserver-kit/core';
 import { MultiLevelLimiter } from '../multi-level-limiter.js';
 import type { RequestAttributes } from '../request-attributes.js';
 import { CongestionRetryAfter, fixedRetryAfter, type RetryAfterPolicy } from '../retry-after.js';

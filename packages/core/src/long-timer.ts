@@ -5,7 +5,7 @@
  * once. A long delay is split into steps no longer than that, re-armed until
  * the deadline, so no timer ever gets a larger delay.
  */
-import type { Clock, Timer, TimerOptions } from '@apiserver-kit/storage';
+import type { Clock, Timer, TimerOptions } from './clock.js';
 
 /** The longest delay Node's `setTimeout` honours, in milliseconds (2^31 − 1). */
 export const MAX_TIMER_DELAY_MS: number = 2 ** 31 - 1;

@@ -1,13 +1,12 @@
 /**
- * The injectable clock of every time-dependent part of flow control: token
- * buckets read `now()`, waiters and queue timeouts schedule through
- * `setTimer()`. Tests drive time with a {@link FakeClock} instead of sleeping.
- *
- * The {@link Clock} and {@link Timer} interfaces are structurally identical to
- * `@apiserver-kit/storage`'s, so one clock object (real or fake) serves both
- * packages; flowcontrol declares its own copy because it depends on nothing of
- * ours.
+ * The injectable clock of every time-dependent block: storage's compaction by
+ * age and conflict-retry backoff, the watch cache's time windows and
+ * bookmarks, flow control's token buckets, queues and Retry-After all read
+ * time and schedule timers through a {@link Clock}, so tests drive time with
+ * a {@link FakeClock} instead of sleeping, and a host passes one clock object
+ * to every block.
  */
+import { setLongTimer } from './long-timer.js';
 
 /** A scheduled callback; `cancel()` is idempotent and harmless after it ran. */
 export interface Timer {
@@ -18,49 +17,78 @@ export interface Timer {
 /**
  * A source of time in milliseconds, and one-shot timers.
  *
- * Token buckets only need `now()` to be non-decreasing; a clock that steps
- * backwards is treated as standing still.
+ * Keep it this small: every block takes one. Token buckets ignore a
+ * non-finite reading and rebase when the clock steps back (see TokenBucket),
+ * so a wall clock that is set back cannot freeze them.
  */
 export interface Clock {
-  /** The current time in milliseconds. */
+  /** The current time in milliseconds since the epoch (or since the fake clock's start). */
   now(): number;
   /**
-   * Runs `callback` once, `delayMs` milliseconds from now (0 = as soon as
-   * possible, never synchronously).
+   * Runs `callback` once, `delayMs` milliseconds from now (0 = as soon as possible,
+   * never synchronously).
    */
-  setTimer(callback: () => void, delayMs: number): Timer;
+  setTimer(callback: () => void, delayMs: number, options?: TimerOptions): Timer;
+}
+
+/** How a timer is scheduled. */
+export interface TimerOptions {
+  /**
+   * Housekeeping that must not keep the process alive on its own (Node's
+   * `unref()`): a watch cache's capacity check, say. @default false
+   */
+  readonly background?: boolean;
+}
+
+function setSystemTimer(callback: () => void, delayMs: number, options?: TimerOptions): Timer {
+  const handle = setTimeout(callback, delayMs);
+  if (options?.background === true) handle.unref();
+  return { cancel: () => clearTimeout(handle) };
 }
 
 /**
- * The real clock: a monotonic millisecond reading (`performance.timeOrigin +
- * performance.now()`, so values look like `Date.now()` but never step back when
- * the wall clock is adjusted) and `setTimeout`. Pending timers keep the process
- * alive, like `setTimeout`.
+ * The real wall clock: `Date.now()` and `setTimeout`. Its timers keep the
+ * process alive while pending, like `setTimeout`, except background ones.
+ *
+ * Use it where a reading is a point in time others see (storage's
+ * `creationTimestamp`); it steps when the wall clock is adjusted. For rates
+ * and durations prefer {@link monotonicClock}.
  */
+export const systemClock: Clock = Object.freeze({
+  now: (): number => Date.now(),
+  setTimer: setSystemTimer,
+});
+
 // Read once: `performance` and `timeOrigin` are getters, and this is the hot path
 // of every tryTake (flowcontrol/try-take benchmark).
 const perf = performance;
 const origin = perf.timeOrigin;
 
-export const systemClock: Clock = Object.freeze({
+/**
+ * The real monotonic clock: `performance.timeOrigin + performance.now()`, so
+ * readings look like `Date.now()` but never step back when the wall clock is
+ * adjusted (they drift from it over a long-running process, and stand still
+ * while the machine sleeps), and `setTimeout` timers as {@link systemClock}'s.
+ * The default clock of flow control, whose token buckets must not starve or
+ * overflow when the wall clock jumps.
+ */
+export const monotonicClock: Clock = Object.freeze({
   now: (): number => origin + perf.now(),
-  setTimer(callback: () => void, delayMs: number): Timer {
-    const handle = setTimeout(callback, delayMs);
-    return { cancel: () => clearTimeout(handle) };
-  },
+  setTimer: setSystemTimer,
 });
 
 interface FakeTimer extends Timer {
-  at: number;
-  seq: number;
-  callback: () => void;
+  readonly at: number;
+  readonly seq: number;
+  readonly callback: () => void;
   cancelled: boolean;
 }
 
 /**
  * A manual clock for tests and simulations: time stands still until
  * {@link FakeClock.advance} moves it, which runs the due timers in deadline
- * order (ties in scheduling order), each seeing `now()` equal to its deadline.
+ * order (ties in scheduling order), each seeing `now()` equal to its own
+ * deadline.
  *
  * ```
  * clock.setTimer(a, 10); clock.setTimer(b, 5);
@@ -68,9 +96,11 @@ interface FakeTimer extends Timer {
  * clock.advance(3)   // runs a at now()=10
  * ```
  *
- * Same API as `@apiserver-kit/storage`'s `FakeClock`, but timers live in a
- * binary heap: scheduling and firing cost O(log n), so a simulation with
- * hundreds of thousands of timers stays fast.
+ * Timers scheduled by a callback with a zero delay run within the same
+ * `advance` call. Callbacks that continue in promise reactions (`await`) run
+ * those continuations only after `advance` returns; see {@link FakeClock.settle}.
+ * Timers live in a binary heap: scheduling and firing cost O(log n), so a
+ * simulation with hundreds of thousands of timers stays fast.
  */
 export class FakeClock implements Clock {
   #now: number;
@@ -78,7 +108,10 @@ export class FakeClock implements Clock {
   #heap: FakeTimer[] = [];
   #pending = 0;
 
-  /** @param startMs the initial `now()`; @default 0 */
+  /**
+   * @param startMs the initial `now()`; @default 0
+   * @throws TypeError when `startMs` is not a finite number.
+   */
   constructor(startMs = 0) {
     if (typeof startMs !== 'number' || !Number.isFinite(startMs)) {
       throw new TypeError(`Expected \`startMs\` to be a finite number, got \`${String(startMs)}\` (${typeof startMs})`);
@@ -91,8 +124,8 @@ export class FakeClock implements Clock {
     return this.#now;
   }
 
-  /** Schedules `callback` at `now() + delayMs` (negative or NaN delays count as 0). */
-  setTimer(callback: () => void, delayMs: number): Timer {
+  /** Schedules `callback` at `now() + delayMs` (negative or NaN delays count as 0); `options` change nothing here. */
+  setTimer(callback: () => void, delayMs: number, _options?: TimerOptions): Timer {
     const timer: FakeTimer = {
       at: this.#now + Math.max(0, delayMs || 0),
       seq: this.#seq++,
@@ -201,4 +234,33 @@ export class FakeClock implements Clock {
     }
     heap[i] = last;
   }
+}
+
+/**
+ * Resolves after `delayMs` on `clock`; rejects with `signal.reason` as soon as
+ * `signal` aborts (and at once if it already has). The timer is cancelled on
+ * abort, so an aborted sleep leaves nothing scheduled. A delay past the timer
+ * range (2^31 − 1 ms, about 24.8 days; a server's Retry-After may ask for one)
+ * is slept in steps ({@link setLongTimer}), never cut short.
+ */
+export function sleep(clock: Clock, delayMs: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      timer.cancel();
+      reject(signal?.reason);
+    };
+    const timer = setLongTimer(
+      clock,
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      delayMs,
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

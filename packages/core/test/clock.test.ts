@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FakeClock, sleep, systemClock } from '../src/index.js';
+import { FakeClock, monotonicClock, sleep, systemClock } from '../src/index.js';
 
 describe('FakeClock', () => {
   it('.advance() — due timers run in deadline order, each at its own now()', () => {
@@ -73,6 +74,22 @@ describe('FakeClock', () => {
     expect(() => new FakeClock(Number.NaN)).toThrow(new TypeError('Expected `startMs` to be a finite number, got `NaN` (number)'));
   });
 
+  it('.advance() — any mix of delays and cancels fires the live timers in (deadline, scheduling) order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ delay: fc.integer({ min: -5, max: 200 }), cancel: fc.boolean() }), { maxLength: 200 }), (specs) => {
+        const clock = new FakeClock();
+        const fired: number[] = [];
+        const timers = specs.map((spec, i) => clock.setTimer(() => fired.push(i), spec.delay));
+        specs.forEach((spec, i) => spec.cancel && timers[i]!.cancel());
+        const live = specs.map((spec, i) => ({ at: Math.max(0, spec.delay), i, cancel: spec.cancel })).filter((t) => !t.cancel);
+        expect(clock.pendingTimers).toBe(live.length);
+        clock.advance(200);
+        expect(fired).toEqual(live.sort((a, b) => a.at - b.at || a.i - b.i).map((t) => t.i));
+        expect(clock.pendingTimers).toBe(0);
+      }),
+    );
+  });
+
   it('.settle() — drives a loop that awaits between sleeps to its end', async () => {
     const clock = new FakeClock();
     const times: number[] = [];
@@ -102,5 +119,26 @@ describe('sleep', () => {
   it('sleep(systemClock, 0) → resolves', async () => {
     await expect(sleep(systemClock, 0)).resolves.toBeUndefined();
     expect(systemClock.now()).toBeGreaterThan(0);
+  });
+});
+
+describe('monotonicClock', () => {
+  it('.now() — is non-decreasing and close to Date.now()', () => {
+    const a = monotonicClock.now();
+    const b = monotonicClock.now();
+    expect(b).toBeGreaterThanOrEqual(a);
+    expect(Math.abs(a - Date.now())).toBeLessThan(1000);
+  });
+
+  it('.setTimer() — runs once; cancel() before it runs → never runs', async () => {
+    const ran: string[] = [];
+    monotonicClock.setTimer(() => ran.push('cancelled'), 0).cancel();
+    await new Promise<void>((resolve) =>
+      monotonicClock.setTimer(() => {
+        ran.push('ran');
+        resolve();
+      }, 1),
+    );
+    expect(ran).toEqual(['ran']);
   });
 });
