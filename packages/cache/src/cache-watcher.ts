@@ -11,11 +11,12 @@
  *                                         wakes it synchronously after each append
  * ```
  *
- * Bounded: on a bare watch cache, a consumer that lets more than `queueLimit`
- * events it would receive pile up is terminated (the iteration throws Gone
- * 410, naming the revision to resume from; under the {@link Cacher} it is shed
- * instead — a clean end, see {@link CacheWatcher.shed}); one whose cursor the
- * ring evicted fails with Expired 410.
+ * Bounded: a consumer that lets more than `queueLimit` events it would
+ * receive pile up is shed — a clean end, as Kubernetes' cache_watcher.go
+ * closes the result channel, so the client resumes from the last
+ * resourceVersion it received (see {@link CacheWatcher.shed}); under the
+ * {@link Cacher} the fan-out decides when, on a bare watch cache the unread
+ * count does. One whose cursor the ring evicted fails with Expired 410.
  * Neither costs the cache or the other watchers anything: the cache never
  * waits for a watcher. The per-event work is `notify()`.
  *
@@ -29,14 +30,13 @@
  * States:
  *
  * ```
- *   initial ──▶ history/live ──lag > queueLimit / evicted / relist──▶ failing ──next()──▶ throws once ──▶ done
- *      ├──────────────shed() (routed mode: the fan-out gave up on a full queue)─────────────────────────▶ done
+ *   initial ──▶ history/live ──evicted / relist──▶ failing ──next()──▶ throws once ──▶ done
+ *      ├──────────────shed() (lag > queueLimit, or the fan-out gave up on a full queue)─────────────────▶ done
  *      └──────────────close() / return() / abort──────────────────────────────────────────────────────▶ done
  * ```
  */
 import { type CachingWatchEvent, type StatusError, tooOldResourceVersion } from '@apiserver-kit/codec';
 import { ITERATOR_DONE as DONE, PullIterator } from '@apiserver-kit/core';
-import { watchOverflow } from '@apiserver-kit/storage';
 import type { StoreEntry } from './ordered-store.js';
 import type { SelectionPredicate } from './selection-predicate.js';
 import type { EventHistory, HistoryEvent } from './watch-cache-history.js';
@@ -218,7 +218,8 @@ export class CacheWatcher extends PullIterator<CachingWatchEvent> {
       return;
     }
     if (!event.key.startsWith(this.#prefix) || watchEventFor(event, this.#predicate) === undefined) return;
-    if (++this.#pending > this.#queueLimit) this.fail(watchOverflow(this.#lastRevision, this.#queueLimit));
+    // Shed, not failed (cache_watcher.go just closes): an error here would make client-go relist.
+    if (++this.#pending > this.#queueLimit) this.shed();
   }
 
   /** @internal called by the cache on progress: the next time the watcher is idle it sends a BOOKMARK. */

@@ -80,6 +80,8 @@ export type { ChangeType } from './watch-cache-history.js';
 export { isStatusError, StatusError } from '@apiserver-kit/codec';
 export type { StatusReason } from '@apiserver-kit/codec';
 export { storageListerWatcher } from './lister-watcher.js';
+export { httpListerWatcher } from './http-lister-watcher.js';
+export type { HttpListerWatcherOptions } from './http-lister-watcher.js';
 export type { ListerWatcher, SourceEvent, SourceList, SourceWatch, StorageListerWatcherOptions } from './lister-watcher.js';
 export { DEFAULT_REFLECTOR_BACKOFF, Reflector, VERY_SHORT_WATCH_MESSAGE, VERY_SHORT_WATCH_MS } from './reflector.js';
 export type { ReflectorOptions, ReflectorStats } from './reflector.js';

@@ -31,7 +31,7 @@
  */
 import { isStatusError } from '@apiserver-kit/codec';
 import { backoffDelay, type Clock, resolveRetryOptions, type RetryOptions, systemClock, type Timer } from '@apiserver-kit/storage';
-import { checkDuration } from '@apiserver-kit/core';
+import { checkDuration, sleep } from '@apiserver-kit/core';
 import type { ListerWatcher, SourceWatch } from './lister-watcher.js';
 import type { RevisionSource, WatchCache } from './watch-cache.js';
 
@@ -237,7 +237,8 @@ export class Reflector implements RevisionSource {
     if (signal.aborted) return false;
     this.#report(error);
     this.#attempt++;
-    await backgroundSleep(this.#clock, backoffDelay(this.#backoff, this.#attempt, this.#random), signal);
+    // A background timer: a Reflector its host forgot to stop must not keep the process alive. Stopping aborts the sleep.
+    await sleep(this.#clock, backoffDelay(this.#backoff, this.#attempt, this.#random), signal, BACKGROUND).catch(() => {});
     return !signal.aborted;
   }
 
@@ -261,18 +262,4 @@ export class Reflector implements RevisionSource {
       BACKGROUND,
     );
   }
-}
-
-/** Resolves after `delayMs` on a background timer, or at once when `signal` aborts (never rejects). */
-function backgroundSleep(clock: Clock, delayMs: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const done = (): void => {
-      timer.cancel();
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = clock.setTimer(done, delayMs, BACKGROUND);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -49,6 +49,7 @@ import { SelectionPredicate } from './selection-predicate.js';
 import { type CapacityOptions, growCapacity, resolveCapacityOptions, type ResolvedCapacityOptions, shrinkCapacity } from './watch-cache-capacity.js';
 import { type ChangeType, EventHistory, HistoryEvent } from './watch-cache-history.js';
 import { RevisionWaiters } from './watch-cache-waiters.js';
+import { type ObjectKind, resolveObjectKind } from './resource-kinds.js';
 import type { WatchFanout } from './watch-fanout.js';
 
 /** Where a watch cache learns the store's current revision, for consistent reads; the {@link Reflector} provides it. */
@@ -116,7 +117,7 @@ export interface WatchCacheOptions {
   readonly clock?: Clock;
   /** The history capacity policy; @default 75 s window, 100 … 102 400 events, checked every 15 s */
   readonly capacity?: CapacityOptions;
-  /** How many unread events a watcher may accumulate before it is terminated (Gone 410); @default 1000 */
+  /** How many unread events a watcher may accumulate before it is shed (a clean end, as cache_watcher.go closes; see {@link CacheWatcher.shed}); @default 1000 */
   readonly watcherQueueLimit?: number;
   /** How long a read waits for the cache to reach a revision, in milliseconds; @default 3000 */
   readonly consistentReadTimeoutMs?: number;
@@ -126,8 +127,14 @@ export interface WatchCacheOptions {
   readonly snapshotTtlMs?: number;
   /** Period of the BOOKMARK events sent to watchers that allow them, in milliseconds; 0 for none; @default 60_000 */
   readonly bookmarkIntervalMs?: number;
-  /** `apiVersion` and `kind` of BOOKMARK objects; @default those of the objects seen */
-  readonly objectKind?: { readonly apiVersion: string; readonly kind: string };
+  /**
+   * `apiVersion` and `kind` of BOOKMARK objects, also on an empty cache
+   * (cacher.go builds bookmarks from the resource's own type; client-go's
+   * WatchList informer drops a bookmark of another kind). Required for a
+   * resource that is not built in; @default the built-in resource's (see
+   * {@link resolveObjectKind}).
+   */
+  readonly objectKind?: ObjectKind;
   /**
    * Called after each capacity change of the history (during an `apply`, or
    * from the capacity timer). What it throws is ignored: the change is applied
@@ -272,7 +279,7 @@ export class WatchCache {
   #source: RevisionSource | undefined;
   #capacityTimer: Timer | undefined;
   #bookmarkTimer: Timer | undefined;
-  #objectKind: { readonly apiVersion: string; readonly kind: string } | undefined;
+  readonly #objectKind: ObjectKind;
   #bookmark: CachingWatchEvent | undefined;
   #endBookmark: CachingWatchEvent | undefined;
   readonly #fanout: WatchFanout | undefined;
@@ -280,7 +287,10 @@ export class WatchCache {
   #shrinks = 0;
   readonly #watcherSource: WatcherSource;
 
-  /** @throws TypeError/RangeError naming a bad option. */
+  /**
+   * @throws TypeError/RangeError naming a bad option; TypeError when
+   *   `objectKind` is unset and `resource` is not a built-in resource.
+   */
   constructor(options: WatchCacheOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`Expected \`options\` to be an object, got ${received(options)}`);
     if (typeof options.resource !== 'string' || options.resource === '') {
@@ -317,7 +327,7 @@ export class WatchCache {
     this.#bookmarkIntervalMs = options.bookmarkIntervalMs ?? 60_000;
     checkDuration('bookmarkIntervalMs', this.#bookmarkIntervalMs);
     this.#onResize = options.onResize;
-    this.#objectKind = options.objectKind;
+    this.#objectKind = resolveObjectKind(options.resource, options.objectKind);
     this.#fanout = options.fanout;
     this.#history = new EventHistory(this.#capacity.initial);
     this.#readyPromise = new Promise<void>((resolve) => {
@@ -434,7 +444,6 @@ export class WatchCache {
       const key = keys === undefined ? this.#keyOf(raw) : keys[i];
       if (typeof key !== 'string') throw new RangeError(`Expected \`keys\` to hold one string per object, got ${received(key)} at index ${i}`);
       i++;
-      this.#noteKind(raw);
       entries.push(new StoreEntry(key, object, this.#fields.compute(raw), revisionOf(raw, revision)));
     }
     if (keys !== undefined && keys.length !== i) throw new RangeError(`Expected \`keys\` to hold one key per object (${i}), got ${keys.length}`);
@@ -478,7 +487,6 @@ export class WatchCache {
       this.#indexer.update(previous, undefined);
       change = new HistoryEvent('DELETED', key, revision, undefined, previous, object, now);
     } else {
-      this.#noteKind(raw);
       const entry = new StoreEntry(key, object, this.#fields.compute(raw), revision);
       this.#store.set(entry);
       this.#indexer.update(previous, entry);
@@ -822,17 +830,11 @@ export class WatchCache {
     // One shared event per revision and kind, so its bytes are framed once however many watchers get it.
     const kept = initialEventsEnd ? this.#endBookmark : this.#bookmark;
     if (kept !== undefined && kept.object.getObject().metadata?.resourceVersion === String(revision)) return kept;
-    const kind = this.#objectKind ?? { apiVersion: 'v1', kind: 'Status' };
+    const kind = this.#objectKind;
     const event = new WatchEvent('BOOKMARK', bookmarkObject(kind.apiVersion, kind.kind, String(revision), initialEventsEnd));
     if (initialEventsEnd) this.#endBookmark = event;
     else this.#bookmark = event;
     return event;
-  }
-
-  #noteKind(object: KubeObject): void {
-    if (this.#objectKind === undefined && typeof object.apiVersion === 'string' && typeof object.kind === 'string') {
-      this.#objectKind = { apiVersion: object.apiVersion, kind: object.kind };
-    }
   }
 
   // ── readiness and consistent reads ───────────────────────────────────────

@@ -46,6 +46,20 @@ async function started(storage: MemoryStorage, clock: FakeClock, options: Partia
   return cacher;
 }
 
+/** `storage`'s pods as a source whose watches have `requestProgress` (or none: an HTTP-like source). */
+function rewatched(storage: MemoryStorage, requestProgress?: () => void): ListerWatcher {
+  const inner = storageListerWatcher(storage, '/pods/');
+  return {
+    list: (options) => inner.list(options),
+    watch: (options) => {
+      const watch = inner.watch(options);
+      const wrapped = { [Symbol.asyncIterator]: () => watch[Symbol.asyncIterator](), close: () => watch.close() };
+      return requestProgress === undefined ? wrapped : { ...wrapped, requestProgress };
+    },
+    currentRevision: () => storage.currentRevision(),
+  };
+}
+
 async function failure(promise: Promise<unknown>): Promise<StatusError> {
   return promise.then(
     () => {
@@ -107,6 +121,26 @@ describe('Cacher.list — delegation to storage (delegator.go)', () => {
     other.cache.close();
   });
 
+  // One key per object, storage's (delegator.go lists from storage by key; etcd3 store.go GetList pages by the last key
+  // it returned): an object stored without metadata.namespace under a namespaced key is paged under that key, not keyOf's.
+  it('a storage page keys items with storage\'s keys (ListResult.keys), so an object without a namespace under /pods/ns/ continues there', async () => {
+    const clock = new FakeClock();
+    const storage = new MemoryStorage({ clock });
+    for (let i = 0; i < 4; i++) await storage.create(`/pods/ns/q${i}`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: `q${i}` } });
+    const cacher = new Cacher({ resource: 'pods', clock, storage, bookmarkIntervalMs: 0 });
+    cacher.cache.replace([], 4);
+    const page = await cacher.list({ resourceVersion: '3', resourceVersionMatch: 'Exact', limit: 2 });
+    expect(page.servedFrom).toBe('storage');
+    expect(page.items.map((item) => item.getObject().metadata?.name)).toEqual(['q0', 'q1']);
+    // keyOf would say /pods/q1 (no namespace), which sorts after every /pods/ns/ key: the next page would be empty.
+    expect(decodeContinueToken(page.continue!, '/pods/')).toEqual({ revision: 3, startKey: '/pods/ns/q1\u0000', remainingCount: 1 });
+    expect(page.remainingItemCount).toBe(1);
+    const next = await cacher.list({ continue: page.continue!, limit: 2 });
+    expect(next.items.map((item) => item.getObject().metadata?.name)).toEqual(['q2']);
+    expect(next.continue).toBeUndefined();
+    cacher.cache.close();
+  });
+
   it('continue token whose revision storage compacted → 410 Expired with metadata.continue = a token of rv −1 (etcd3 handleCompactedErrorForPaging); that token continues at the latest revision', async () => {
     const clock = new FakeClock();
     const storage = await seeded(clock);
@@ -139,16 +173,8 @@ describe('Cacher.list — delegation to storage (delegator.go)', () => {
   it('consistent list on a source without requestProgress → storage at once (shouldDelegateList), not 504 after another resource was written', async () => {
     const clock = new FakeClock();
     const storage = await seeded(clock);
-    const inner = storageListerWatcher(storage, '/pods/');
     // An HTTP-like source: its watch cannot report progress.
-    const source: ListerWatcher = {
-      list: (options) => inner.list(options),
-      watch: (options) => {
-        const watch = inner.watch(options);
-        return { [Symbol.asyncIterator]: () => watch[Symbol.asyncIterator](), close: () => watch.close() };
-      },
-      currentRevision: () => storage.currentRevision(),
-    };
+    const source = rewatched(storage);
     const cacher = await started(storage, clock, { source });
     await tick();
     await storage.create('/nodes/n1', { metadata: { name: 'n1' } }); // revision 6: the cache never sees it
@@ -160,16 +186,8 @@ describe('Cacher.list — delegation to storage (delegator.go)', () => {
   it('consistent list whose wait times out → storage latest (delegator.go IsTooLargeResourceVersion fallback)', async () => {
     const clock = new FakeClock();
     const storage = await seeded(clock);
-    const inner = storageListerWatcher(storage, '/pods/');
     // Claims progress support but never reports any.
-    const source: ListerWatcher = {
-      list: (options) => inner.list(options),
-      watch: (options) => {
-        const watch = inner.watch(options);
-        return { [Symbol.asyncIterator]: () => watch[Symbol.asyncIterator](), close: () => watch.close(), requestProgress: () => {} };
-      },
-      currentRevision: () => storage.currentRevision(),
-    };
+    const source = rewatched(storage, () => {});
     const cacher = await started(storage, clock, { source, consistentReadTimeoutMs: 3000 });
     await storage.create('/nodes/n1', { metadata: { name: 'n1' } }); // revision 6
     const pending = cacher.list({ limit: 2 });

@@ -1,32 +1,15 @@
 import { createServer, get, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { FakeClock } from '@apiserver-kit/storage';
 import { describe, expect, it } from 'vitest';
 import { expired, JsonEncoder, WatchEventEncoder } from '@apiserver-kit/codec';
 import { Cacher, CacherMetrics, LabeledCounter, writeWatchError, writeWatchResponse } from '../src/index.js';
-import { pod } from './helpers.js';
+import { pod, stalledSink } from './helpers.js';
 
 const encoder = new WatchEventEncoder(new JsonEncoder());
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** A socket-like sink: keeps what is written; its write callbacks wait until `release()` (never, for a client that stopped reading). */
-function sink(highWaterMark = 64): { stream: Writable; written: string[]; release(): void } {
-  const pending: (() => void)[] = [];
-  const written: string[] = [];
-  const stream = new Writable({
-    highWaterMark,
-    write(chunk: Buffer, _encoding, callback) {
-      written.push(chunk.toString());
-      pending.push(callback);
-    },
-    writev(chunks, callback) {
-      for (const { chunk } of chunks) written.push((chunk as Buffer).toString());
-      pending.push(callback);
-    },
-  });
-  return { stream, written, release: () => pending.splice(0).forEach((callback) => callback()) };
-}
+const sink = stalledSink;
 
 function lines(written: readonly string[]): { type: string; object: { reason?: string; code?: number } }[] {
   return written

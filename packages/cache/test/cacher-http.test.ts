@@ -1,11 +1,10 @@
 import { createServer, get, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { FakeClock } from '@apiserver-kit/storage';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JsonEncoder, type KubeObject, WatchEventEncoder } from '@apiserver-kit/codec';
 import { Cacher, type CacherWatchRequest, isStatusError, writeWatchResponse, type WatchResponseResult } from '../src/index.js';
-import { pod } from './helpers.js';
+import { pod, stalledSink } from './helpers.js';
 
 const encoder = new WatchEventEncoder(new JsonEncoder());
 
@@ -157,20 +156,8 @@ describe('writeWatchResponse — backpressure', () => {
     const cacher = new Cacher({ resource: 'pods', clock, bookmarkIntervalMs: 0 });
     cacher.cache.replace([], 1);
     const watcher = await cacher.watch({ resourceVersion: '1' });
-    const pending: (() => void)[] = [];
-    const written: string[] = [];
+    const { stream: sink, written, pending } = stalledSink(256);
     let maxBuffered = 0;
-    const sink = new Writable({
-      highWaterMark: 256,
-      write(chunk: Buffer, _encoding, callback) {
-        written.push(chunk.toString());
-        pending.push(callback);
-      },
-      writev(chunks, callback) {
-        for (const { chunk } of chunks) written.push((chunk as Buffer).toString());
-        pending.push(callback);
-      },
-    });
     const result = writeWatchResponse(watcher, sink, encoder, { maxBatch: 4 });
     for (let rv = 2; rv < 40; rv++) cacher.cache.apply({ type: 'MODIFIED', object: pod({ ns: 'ns', name: `p${rv}`, rv }), revision: rv });
     // Release the stream's callbacks one by one, like a slow socket.

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import {
   decodeContinueToken,
   encodeContinueToken,
@@ -7,30 +7,23 @@ import {
   parseLabelSelector,
   parseResourceVersion,
   SelectableFieldsRegistry,
-  StatusError,
   validateListOptions,
 } from '../src/index.js';
+// One bound for every parser fuzz of the kit: the codec's decoders and negotiation use it too.
+import { expectBounded } from '../../codec/test/bounded.js';
 
 /**
  * Acceptance fuzz of every public parser of the cache: whatever the input,
- * the parser answers or throws a StatusError (never a TypeError/RangeError),
- * and its time grows at most linearly with the input. The time bound is
- * generous — a fixed 100 ms plus 20 µs per character, per input — so that a
+ * the parser answers or throws a StatusError BadRequest 400 (never a
+ * TypeError/RangeError), and its time and heap grow at most linearly with the
+ * input (codec's `expectBounded`, shared by every parser fuzz). The time bound
+ * is generous — a fixed 100 ms plus 20 µs per byte, per input — so that a
  * loaded machine cannot fail it, while a quadratic parser on the long inputs
- * (up to 20 000 characters) would.
+ * (up to 20 000 characters) would; the heap bound is 64 MiB plus 256 bytes
+ * per byte of input.
  */
 function parsesOrRefuses(parse: (text: string) => unknown): (text: string) => void {
-  return (text) => {
-    const started = performance.now();
-    try {
-      parse(text);
-    } catch (error) {
-      if (!(error instanceof StatusError)) throw error;
-      expect(error.code).toBe(400);
-    }
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(100 + 0.02 * text.length);
-  };
+  return (text) => expectBounded(Buffer.byteLength(text), () => parse(text), ['BadRequest'], { microsecondsPerByte: 20 });
 }
 
 const pieces = [
@@ -61,7 +54,7 @@ const token = fc.oneof(
   fc.integer({ min: 1, max: 4_000 }).map((n) => encodeContinueToken(`/pods/${'a/'.repeat(n)}b`, '/pods/', 5, n)),
 );
 
-describe('parsers under fuzz — StatusError or an answer, in time linear in the input', () => {
+describe('parsers under fuzz — StatusError or an answer, in time and heap linear in the input', () => {
   it('parseLabelSelector', () => {
     fc.assert(fc.property(text, parsesOrRefuses(parseLabelSelector)), { numRuns: 3000 });
   });
@@ -92,14 +85,7 @@ describe('parsers under fuzz — StatusError or an answer, in time linear in the
       { requiredKeys: [] },
     );
     fc.assert(
-      fc.property(options, (o) => {
-        try {
-          validateListOptions(o);
-        } catch (error) {
-          expect(error).toBeInstanceOf(StatusError);
-          expect((error as StatusError).code).toBe(422);
-        }
-      }),
+      fc.property(options, (o) => expectBounded(Buffer.byteLength(JSON.stringify(o)), () => validateListOptions(o), ['Invalid'], { microsecondsPerByte: 20 })),
       { numRuns: 2000 },
     );
   });

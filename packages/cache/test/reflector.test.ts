@@ -11,15 +11,7 @@ import {
   VERY_SHORT_WATCH_MESSAGE,
   WatchCache,
 } from '../src/index.js';
-import { pod } from './helpers.js';
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { pod, until } from './helpers.js';
 
 /** A watch the test drives: emit events, fail or end it. */
 class ScriptedWatch implements SourceWatch {

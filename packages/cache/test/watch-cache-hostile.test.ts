@@ -17,15 +17,7 @@ import {
 } from '../src/index.js';
 import type { CacheWatcher } from '../src/cache-watcher.js';
 import { RevisionWaiters } from '../src/watch-cache-waiters.js';
-import { newCache, pod, put } from './helpers.js';
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { newCache, pod, put, until } from './helpers.js';
 
 function drain(watcher: CacheWatcher): string[] {
   const seen: string[] = [];
@@ -230,7 +222,7 @@ describe('WatchCache — selectors and counts as the apiserver answers them', ()
     expect(() => cache.tryList({ predicate: unknown })).toThrow(expect.objectContaining({ code: 400 }));
     const alias = new SelectionPredicate(undefined, parseFieldSelector('spec.host=n1'));
     expect((await cache.list({ predicate: alias })).items.map((item) => item.getObject().metadata?.name)).toEqual(['a']);
-    const other = new WatchCache({ resource: 'widgets', clock: new FakeClock() });
+    const other = new WatchCache({ resource: 'widgets', clock: new FakeClock(), objectKind: { apiVersion: 'example.com/v1', kind: 'Widget' } });
     other.replace([], 1);
     await expect(other.list({ predicate: unknown })).rejects.toMatchObject({
       code: 400,

@@ -111,7 +111,7 @@ describe('WatchCache.list()', () => {
     for (const prefix of [42, {}, true, ['/x/'], 'pods/']) {
       expect(() => new WatchCache({ resource: 'pods', prefix: prefix as string })).toThrow(/^Expected `prefix` to be a string starting with "\/", got /);
     }
-    const cache = new WatchCache({ resource: 'things', prefix: '/registry/things', bookmarkIntervalMs: 0 });
+    const cache = new WatchCache({ resource: 'things', prefix: '/registry/things', bookmarkIntervalMs: 0, objectKind: { apiVersion: 'example.com/v1', kind: 'Thing' } });
     expect(cache.prefix).toBe('/registry/things/');
     cache.close();
   });

@@ -1,14 +1,5 @@
-import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-
-/** Runs an ES module script in a fresh Node process; resolves with its exit code and output. */
-function runNode(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : (child.exitCode ?? null), stdout, stderr });
-    });
-  });
-}
+import { runNode } from './helpers.js';
 
 describe('WatchCache on the real clock', () => {
   it('a ready cache that nobody closes does not keep the process alive (its housekeeping timers are background ones)', { timeout: 45_000 }, async () => {

@@ -27,7 +27,10 @@ export type {
   ProtobufPackage,
   ProtobufSchemaRegistryOptions,
 } from './protobuf-schema-registry.js';
+export { readRequestBody } from './request-body.js';
+export type { ReadRequestBodyOptions } from './request-body.js';
 export { encodeToBuffer, SpliceBuffer } from './splice-buffer.js';
+export { toStatusError, writeStatusResponse } from './status-response.js';
 export type { Sink } from './splice-buffer.js';
 // The StatusError family lives in @apiserver-kit/core (flowcontrol's 429 is one too); codec re-exports it whole, so its users need not depend on core.
 export {

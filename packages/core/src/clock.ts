@@ -241,9 +241,13 @@ export class FakeClock implements Clock {
  * `signal` aborts (and at once if it already has). The timer is cancelled on
  * abort, so an aborted sleep leaves nothing scheduled. A delay past the timer
  * range (2^31 − 1 ms, about 24.8 days; a server's Retry-After may ask for one)
- * is slept in steps ({@link setLongTimer}), never cut short.
+ * is slept in steps ({@link setLongTimer}), never cut short. With
+ * `options.background` the timer does not keep the process alive on its own
+ * (a retry loop that a host forgot to stop must not hold the process open).
+ *
+ * @param options How the timer is scheduled; @default `{ background: false }`
  */
-export function sleep(clock: Clock, delayMs: number, signal?: AbortSignal): Promise<void> {
+export function sleep(clock: Clock, delayMs: number, signal?: AbortSignal, options?: TimerOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted === true) {
       reject(signal.reason);
@@ -260,6 +264,7 @@ export function sleep(clock: Clock, delayMs: number, signal?: AbortSignal): Prom
         resolve();
       },
       delayMs,
+      options,
     );
     signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -116,6 +116,26 @@ describe('sleep', () => {
     await expect(sleep(clock, 1, AbortSignal.abort(new Error('early')))).rejects.toThrow('early');
   });
 
+  it('sleep(…, { background: true }) — every step of the wait is a background timer (a forgotten retry loop does not hold the process)', async () => {
+    const seen: (boolean | undefined)[] = [];
+    const fake = new FakeClock();
+    const clock = {
+      now: () => fake.now(),
+      setTimer: (callback: () => void, delayMs: number, options?: { readonly background?: boolean }) => {
+        seen.push(options?.background);
+        return fake.setTimer(callback, delayMs, options);
+      },
+    };
+    const slept = sleep(clock, 2 ** 31 + 5, undefined, { background: true });
+    fake.advance(2 ** 31 + 5);
+    await expect(slept).resolves.toBeUndefined();
+    expect(seen).toEqual([true, true]);
+    const plain = sleep(clock, 1);
+    fake.advance(1);
+    await plain;
+    expect(seen).toEqual([true, true, undefined]);
+  });
+
   it('sleep(systemClock, 0) → resolves', async () => {
     await expect(sleep(systemClock, 0)).resolves.toBeUndefined();
     expect(systemClock.now()).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Regenerates the relist-storm assets from the full-size simulation:
-//   docs/flowcontrol-relist-storm.svg and the numbers in docs/flowcontrol.md
+//   docs/flowcontrol-relist-storm.svg and the numbers in docs/flowcontrol.md (this package's docs/)
 // Run after `npx tsc -b packages/flowcontrol`:  node packages/flowcontrol/scripts/relist-storm.mjs
 // test/relist-storm.test.ts fails when the committed assets differ from a fresh run.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { simulateRelistStorm } from '../dist/internal/relist-storm.js';
 import { relistStormTable } from '../dist/internal/relist-storm-report.js';
 import { renderRelistStormSvg } from '../dist/internal/relist-storm-svg.js';
 
-const docs = new URL('../../../docs/', import.meta.url);
+const docs = new URL('../docs/', import.meta.url);
 const results = [simulateRelistStorm({ policy: 'fixed' }), simulateRelistStorm({ policy: 'dynamic' }), simulateRelistStorm({ policy: 'dynamic-jitter' })];
 writeFileSync(new URL('flowcontrol-relist-storm.svg', docs), renderRelistStormSvg(results, 'Relist storm: 5 000 clients re-list after a restart, server capacity 200 requests/s'));
 

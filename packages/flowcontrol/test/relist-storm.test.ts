@@ -53,8 +53,8 @@ describe('relist storm simulation', () => {
     expect(jitterRecovers.recoverySeconds).toBeLessThan(recovers.recoverySeconds);
   });
 
-  it('docs/flowcontrol.md and docs/flowcontrol-relist-storm.svg hold the numbers of this run (regenerate: scripts/relist-storm.mjs)', () => {
-    const docs = new URL('../../../docs/', import.meta.url);
+  it('packages/flowcontrol/docs/flowcontrol.md and docs/flowcontrol-relist-storm.svg hold the numbers of this run (regenerate: scripts/relist-storm.mjs)', () => {
+    const docs = new URL('../docs/', import.meta.url);
     const guide = readFileSync(new URL('flowcontrol.md', docs), 'utf8');
     expect(guide).toContain(relistStormTable([fixed, dynamic, jittered]));
     const svg = readFileSync(new URL('flowcontrol-relist-storm.svg', docs), 'utf8');

@@ -1,6 +1,6 @@
 /**
  * The storage errors, built from a key with Kubernetes' messages. All are
- * codec's `StatusError`s; see `docs/storage.md` for the catalogue.
+ * codec's `StatusError`s; see the package's `docs/storage.md` for the catalogue.
  */
 import { alreadyExists, conflict, type FieldError, invalid, type KubeObject, notFound, StatusError } from '@apiserver-kit/codec';
 import { parseKey } from './storage-key.js';

@@ -1,4 +1,4 @@
-// The numbers table of the relist storm, as committed in docs/flowcontrol.md.
+// The numbers table of the relist storm, as committed in this package's docs/flowcontrol.md.
 
 import type { RelistStormResult } from './relist-storm.js';
 

@@ -1,0 +1,340 @@
+/**
+ * A {@link ListerWatcher} over any Kubernetes-style HTTP endpoint
+ * (`/api/v1/pods`, `/api/v1/namespaces/ns/pods`, `/apis/apps/v1/deployments`):
+ * a {@link Reflector} fed by it keeps a {@link WatchCache} in step with a
+ * server, which is a controller's view of that server.
+ *
+ * It lists and watches as client-go's reflector does:
+ *
+ * ```
+ *   list  GET url?limit=500&resourceVersion=R            R = "0" first (any cached state, cheap for the server),
+ *         GET url?limit=500&continue=T  …                  then the last revision synced, and "" (a consistent
+ *         (a continue page expired: one full list at R)    read) after the server said R is gone (410) or too
+ *                                                          large (504) — which also retries the list at once
+ *   watch GET url?watch=true&resourceVersion=N&allowWatchBookmarks=true&timeoutSeconds=300…600
+ *         200 ─▶ {"type":…,"object":…}{…}…   (objects split across chunks are joined; newlines optional)
+ *                ERROR event ─▶ its Status as a StatusError (410 Expired → the Reflector relists)
+ *                stream ends / connection reset ─▶ a clean end (the Reflector resumes from the last revision)
+ *         non-2xx ─▶ the Status body as a StatusError; 429 (or 5xx) with Retry-After: wait, retry (≤ maxRetries)
+ * ```
+ */
+import type { Agent } from 'node:http';
+import { isStatusError, type KubeObject, type StatusError } from '@apiserver-kit/codec';
+import { checkInteger, type Clock, received, systemClock } from '@apiserver-kit/core';
+import { httpGet, type HttpClientConfig, type OkResponse, readAll } from './internal/http-request.js';
+import { JsonObjectStream } from './internal/http-json-stream.js';
+import { protocolError, statusFromObject } from './internal/http-status.js';
+import type { ListerWatcher, SourceEvent, SourceList, SourceWatch } from './lister-watcher.js';
+
+/** Options of {@link httpListerWatcher}. */
+export interface HttpListerWatcherOptions {
+  /** The collection's URL, e.g. `http://127.0.0.1:8080/api/v1/pods`; its own query parameters are kept. */
+  readonly url: string;
+  /** Headers of every request (e.g. `authorization`); `accept` defaults to `application/json`. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Only objects matching this label selector (Kubernetes syntax, sent as is). */
+  readonly labelSelector?: string;
+  /** Only objects matching this field selector (Kubernetes syntax, sent as is). */
+  readonly fieldSelector?: string;
+  /** Items per list page (`limit`); 0 for unpaged lists. @default 500 */
+  readonly pageSize?: number;
+  /**
+   * `timeoutSeconds` of each watch: the server ends it cleanly after that long
+   * and the Reflector opens the next one. @default random in [300, 600), as client-go (spreads reconnects)
+   */
+  readonly timeoutSeconds?: number;
+  /** Ask for BOOKMARK events (progress without changes; fewer relists). @default true */
+  readonly allowWatchBookmarks?: boolean;
+  /** The HTTP agent (keep-alive, sockets); @default Node's global agent */
+  readonly agent?: Agent;
+  /** Time for Retry-After waits; @default systemClock */
+  readonly clock?: Clock;
+  /** Retries of a throttled request (429, or 5xx with Retry-After) before its error is thrown; @default 10 (client-go's) */
+  readonly maxRetries?: number;
+  /** The largest watch event accepted, in bytes; a larger one fails the watch (InternalError). @default 64 MiB */
+  readonly maxEventBytes?: number;
+  /** Source of randomness in [0, 1) for the default `timeoutSeconds`; @default Math.random */
+  readonly random?: () => number;
+}
+
+const DEFAULT_MAX_EVENT_BYTES = 64 * 1024 * 1024;
+/** client-go reflector's `defaultMinWatchTimeout` (5 min); watches last between it and twice it. */
+const MIN_WATCH_TIMEOUT_SECONDS = 300;
+
+/**
+ * A {@link ListerWatcher} over a Kubernetes-style HTTP endpoint; see the
+ * module comment for the requests it makes. Stateful like client-go's
+ * reflector: it remembers the last revision synced (from lists and watch
+ * events) to choose the `resourceVersion` of the next list, so give each
+ * Reflector its own.
+ *
+ * Every failure of `list` and of a watch's iteration is a {@link StatusError}:
+ * the server's Status (a 410 keeps Expired or Gone, so the Reflector relists),
+ * the reason of a bare HTTP code, ServiceUnavailable 503 when the server
+ * cannot be reached, InternalError 500 for a response that breaks the
+ * protocol (bad JSON, a list without items, an event without a revision). An
+ * abort rejects with the signal's reason.
+ *
+ * Caveats: no `requestProgress` (HTTP has no progress request: the cache
+ * advances on the server's bookmarks) and no `currentRevision` (consistent
+ * reads of the cache serve its own revision; a Cacher fed by it delegates
+ * them to its storage when it has one). List items without `kind` /
+ * `apiVersion` (Kubernetes omits them in typed lists) get the list's, so
+ * that cached objects look like watched ones. Costs: a list holds its whole
+ * response body once while parsing; a watch holds at most one event's bytes.
+ *
+ * @throws TypeError/RangeError naming a bad option (synchronously).
+ */
+export function httpListerWatcher(options: HttpListerWatcherOptions): ListerWatcher {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`Expected \`options\` to be an object, got ${received(options)}`);
+  let base: URL;
+  try {
+    base = new URL(options.url);
+  } catch {
+    throw new TypeError(`Expected \`url\` to be an absolute http(s) URL, got ${received(options.url)}`);
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`Expected \`url\` to be an absolute http(s) URL, got ${received(options.url)}`);
+  const pageSize = options.pageSize ?? 500;
+  checkInteger('pageSize', pageSize, 0);
+  if (options.timeoutSeconds !== undefined) checkInteger('timeoutSeconds', options.timeoutSeconds, 1);
+  const maxRetries = options.maxRetries ?? 10;
+  checkInteger('maxRetries', maxRetries, 0);
+  const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  checkInteger('maxEventBytes', maxEventBytes, 1);
+  for (const name of ['labelSelector', 'fieldSelector'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'string') throw new TypeError(`Expected \`${name}\` to be a string, got ${received(options[name])}`);
+  }
+  const random = options.random ?? Math.random;
+  const allowBookmarks = options.allowWatchBookmarks ?? true;
+  const config: HttpClientConfig = {
+    headers: { ...options.headers },
+    agent: options.agent,
+    clock: options.clock ?? systemClock,
+    maxRetries,
+  };
+
+  // client-go reflector's lastSyncResourceVersion / isLastSyncResourceVersionUnavailable.
+  let lastSync = '';
+  let lastSyncUnavailable = false;
+
+  const urlWith = (params: Readonly<Record<string, string | undefined>>): URL => {
+    const url = new URL(base);
+    if (options.labelSelector !== undefined && options.labelSelector !== '') url.searchParams.set('labelSelector', options.labelSelector);
+    if (options.fieldSelector !== undefined && options.fieldSelector !== '') url.searchParams.set('fieldSelector', options.fieldSelector);
+    for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
+    return url;
+  };
+
+  /** One page; `rv` undefined on continue pages (Kubernetes forbids resourceVersion with continue). */
+  const page = async (params: Readonly<Record<string, string | undefined>>, signal: AbortSignal | undefined): Promise<Page> => {
+    const response = await httpGet(urlWith(params), config, signal);
+    let bytes: Buffer;
+    try {
+      bytes = await readAll(response.body);
+    } catch (error) {
+      if (signal?.aborted === true) throw signal.reason;
+      throw protocolError(`the list response was cut short: ${error instanceof Error ? error.message : String(error)}`, error);
+    } finally {
+      response.destroy();
+    }
+    return parsePage(bytes);
+  };
+
+  /** A full list at `rv` (client-go's pager: pages, and one unpaged list when a continue token expires). */
+  const listAt = async (rv: string, signal: AbortSignal | undefined): Promise<SourceList> => {
+    const limit = pageSize > 0 ? String(pageSize) : undefined;
+    const rvParam = rv === '' ? undefined : rv;
+    const first = await page({ limit, resourceVersion: rvParam }, signal);
+    const items: KubeObject[] = [...first.items];
+    let token = first.continue;
+    while (token !== '') {
+      signal?.throwIfAborted();
+      let next: Page;
+      try {
+        next = await page({ limit, continue: token }, signal);
+      } catch (error) {
+        if (!isStatusError(error, 'Expired')) throw error;
+        // The first page's revision was compacted while paging: one unpaged list at the same resourceVersion (pager.go FullListIfExpired).
+        const full = await page({ resourceVersion: rvParam }, signal);
+        return { items: full.items, revision: full.revision };
+      }
+      for (const item of next.items) items.push(item);
+      token = next.continue;
+    }
+    return { items, revision: first.revision };
+  };
+
+  return {
+    async list({ signal }): Promise<SourceList> {
+      const rv = lastSyncUnavailable ? '' : lastSync === '' ? '0' : lastSync;
+      let listed: SourceList;
+      try {
+        listed = await listAt(rv, signal);
+      } catch (error) {
+        if (!isExpired(error) && !isTooLargeResourceVersion(error)) throw error;
+        // The revision is gone (or beyond the server): list the latest state at once, as client-go's reflector does.
+        lastSyncUnavailable = true;
+        listed = await listAt('', signal);
+      }
+      lastSync = String(listed.revision);
+      lastSyncUnavailable = false;
+      return listed;
+    },
+    watch({ fromRevision, signal }): SourceWatch {
+      const timeoutSeconds = options.timeoutSeconds ?? Math.floor(MIN_WATCH_TIMEOUT_SECONDS * (1 + random()));
+      const url = urlWith({
+        watch: 'true',
+        resourceVersion: String(fromRevision),
+        ...(allowBookmarks ? { allowWatchBookmarks: 'true' } : {}),
+        timeoutSeconds: String(timeoutSeconds),
+      });
+      return new HttpWatch(url, config, maxEventBytes, signal, (revision) => {
+        lastSync = String(revision);
+      });
+    },
+  };
+}
+
+interface Page {
+  readonly items: readonly KubeObject[];
+  readonly revision: number;
+  readonly continue: string;
+}
+
+/** An open HTTP watch: iterate once; `close()` ends it (the iteration then ends cleanly). */
+class HttpWatch implements SourceWatch {
+  readonly #url: URL;
+  readonly #config: HttpClientConfig;
+  readonly #maxEventBytes: number;
+  readonly #controller = new AbortController();
+  readonly #onRevision: (revision: number) => void;
+  readonly #outer: AbortSignal | undefined;
+  readonly #onOuterAbort = (): void => this.close();
+
+  constructor(url: URL, config: HttpClientConfig, maxEventBytes: number, signal: AbortSignal | undefined, onRevision: (revision: number) => void) {
+    this.#url = url;
+    this.#config = config;
+    this.#maxEventBytes = maxEventBytes;
+    this.#onRevision = onRevision;
+    this.#outer = signal;
+    if (signal?.aborted === true) this.#controller.abort();
+    else signal?.addEventListener('abort', this.#onOuterAbort, { once: true });
+  }
+
+  close(): void {
+    this.#outer?.removeEventListener('abort', this.#onOuterAbort);
+    this.#controller.abort();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<SourceEvent> {
+    const signal = this.#controller.signal;
+    if (signal.aborted) return;
+    let response: OkResponse;
+    try {
+      response = await httpGet(this.#url, this.#config, signal);
+    } catch (error) {
+      if (signal.aborted) return;
+      throw error;
+    }
+    const decoder = new JsonObjectStream(this.#maxEventBytes);
+    try {
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        // The events completed before a decoding failure in the same chunk are delivered first.
+        for (const value of decoder.push(chunk)) {
+          const event = toSourceEvent(value);
+          this.#onRevision(event.revision);
+          yield event;
+          if (signal.aborted) return;
+        }
+        const failure = decoder.failure;
+        if (failure !== undefined) throw protocolError(`unable to decode an event from the watch stream: ${failure.message}`, failure);
+      }
+      // A trailing partial event is a stream cut short: the end of this watch, like an unexpected EOF in client-go.
+    } catch (error) {
+      if (signal.aborted) return;
+      if (isStatusError(error)) throw error;
+      // A connection reset or a broken gzip stream mid-watch: an end, not a failure (client-go treats probable EOFs so); the Reflector resumes from the last revision.
+      return;
+    } finally {
+      response.destroy();
+      this.close();
+    }
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A resourceVersion as a revision (a positive decimal integer). @throws InternalError 500 otherwise. */
+function revisionOf(value: unknown, what: string, allowZero = false): number {
+  // A list of a store nothing was ever written to may be at revision 0; an event never is.
+  if (typeof value === 'string' && (/^[1-9][0-9]{0,15}$/.test(value) || (allowZero && value === '0'))) {
+    const revision = Number(value);
+    if (Number.isSafeInteger(revision)) return revision;
+  }
+  throw protocolError(`${what} has no valid resourceVersion: ${JSON.stringify(value) ?? 'undefined'}`);
+}
+
+function parsePage(bytes: Buffer): Page {
+  let body: unknown;
+  try {
+    body = JSON.parse(bytes.toString('utf8')) as unknown;
+  } catch (error) {
+    throw protocolError(`the list response is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+  if (!isRecord(body)) throw protocolError('the list response is not an object');
+  const metadata = isRecord(body['metadata']) ? body['metadata'] : {};
+  const revision = revisionOf(metadata['resourceVersion'], 'the list', true);
+  const rawItems = body['items'] === null ? [] : body['items'];
+  if (!Array.isArray(rawItems)) throw protocolError('the list response has no items');
+  // Typed lists omit each item's kind and apiVersion (`PodList` → `Pod`): restore them so cached objects look like watched ones.
+  const listKind = typeof body['kind'] === 'string' ? body['kind'] : '';
+  const kind = listKind.endsWith('List') && listKind.length > 4 ? listKind.slice(0, -4) : undefined;
+  const apiVersion = typeof body['apiVersion'] === 'string' ? body['apiVersion'] : undefined;
+  const items: KubeObject[] = [];
+  for (const item of rawItems) {
+    if (!isRecord(item) || !isRecord(item['metadata'])) throw protocolError('a list item is not an object with metadata');
+    items.push(
+      item['kind'] === undefined && kind !== undefined && apiVersion !== undefined ? ({ apiVersion, kind, ...item } as KubeObject) : (item as KubeObject),
+    );
+  }
+  const token = metadata['continue'];
+  return { items, revision, continue: typeof token === 'string' ? token : '' };
+}
+
+/** One decoded watch event as a SourceEvent. @throws the Status of an ERROR event; InternalError 500 for a malformed event. */
+function toSourceEvent(value: unknown): SourceEvent {
+  if (!isRecord(value) || typeof value['type'] !== 'string' || !isRecord(value['object'])) throw protocolError('a watch event is not {"type": string, "object": object}');
+  const type = value['type'];
+  const object = value['object'];
+  switch (type) {
+    case 'ERROR':
+      throw statusFromObject(object, 500) ?? protocolError(`a watch ERROR event without a Status: ${safeJson(object)}`);
+    case 'BOOKMARK':
+      return { type, revision: revisionOf(isRecord(object['metadata']) ? object['metadata']['resourceVersion'] : undefined, 'a BOOKMARK event') };
+    case 'ADDED':
+    case 'MODIFIED':
+    case 'DELETED': {
+      const metadata = object['metadata'];
+      if (!isRecord(metadata)) throw protocolError(`a ${type} event's object has no metadata`);
+      return { type, object: object as KubeObject, revision: revisionOf(metadata['resourceVersion'], `a ${type} event`) };
+    }
+    default:
+      throw protocolError(`a watch event of unknown type ${JSON.stringify(type)}`);
+  }
+}
+
+function isExpired(error: unknown): error is StatusError {
+  return isStatusError(error, 'Expired') || isStatusError(error, 'Gone');
+}
+
+/** apimachinery `IsTooLargeResourceVersion`: a Timeout with the ResourceVersionTooLarge cause. */
+function isTooLargeResourceVersion(error: unknown): boolean {
+  return isStatusError(error, 'Timeout') && error.details?.causes?.some((cause) => cause.reason === 'ResourceVersionTooLarge') === true;
+}
+
+function safeJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
