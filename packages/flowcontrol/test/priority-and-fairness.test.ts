@@ -149,4 +149,23 @@ describe('PriorityAndFairness.enqueue()', () => {
     expect(results).toHaveLength(3);
     expect(results[2]).toMatchObject({ admitted: true, priorityLevel: 'work' });
   });
+
+  it('.admit() — the wait timer lives only while someone waits (an idle server leaves no timer to keep the process alive)', async () => {
+    const clock = new FakeClock();
+    const apf = small(clock);
+    const first = (await apf.admit(alice)) as Extract<AdmissionResult, { admitted: true }>;
+    const second = (await apf.admit({ ...alice, user: 'bob' })) as Extract<AdmissionResult, { admitted: true }>;
+    expect(clock.pendingTimers).toBe(0);
+    let third: AdmissionResult | undefined;
+    void apf.admit(alice).then((result) => (third = result));
+    await settle();
+    expect(clock.pendingTimers).toBe(1);
+    first.release();
+    await settle();
+    expect(third).toMatchObject({ admitted: true });
+    expect(clock.pendingTimers).toBe(0);
+    second.release();
+    (third as Extract<AdmissionResult, { admitted: true }>).release();
+    expect(clock.pendingTimers).toBe(0);
+  });
 });

@@ -209,6 +209,12 @@ export class QueueSet {
     while (this.waiting > 0 && this.seatsInUse < this.config.concurrencyLimit && this.#dispatchOne(now)) {
       // dispatched one
     }
+    // The wait timer exists only while someone waits: a timer left armed with
+    // empty queues would keep the process alive for maxWaitMs after the last request.
+    if (this.waiting === 0 && this.#timer !== undefined) {
+      this.#timer.cancel();
+      this.#timer = undefined;
+    }
   }
 
   #dispatchOne(now: number): boolean {

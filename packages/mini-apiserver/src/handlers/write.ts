@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, type Encoder, invalid, isStatusError, type KubeObject, readRequestBody, StatusError, unsupportedMediaType } from '@apiserver-kit/codec';
 import type { Preconditions } from '@apiserver-kit/storage';
 import { applyPatch, PATCH_CONTENT_TYPES } from '../patch.js';
+import { initialPodStatus } from '../pod-status.js';
 import { apiVersionOf, type ResourceInfo, storageKey } from '../resources.js';
 import type { ServerContext } from './context.js';
 import { checkWriteQuery, integerParam } from './query.js';
@@ -68,6 +69,9 @@ export async function serveCreate(write: WriteRequest): Promise<void> {
   const object = asResourceObject(info, await decodeBody(write));
   ensureNamespaceMatches(info, object, resource.namespace);
   await admitNamespace(context, info, resource.namespace);
+  // podStrategy.PrepareForCreate: a new pod is Pending. Kubernetes replaces any status sent; here one sent is kept,
+  // since no kubelet and no status subresource exist to set it later (tests and benchmarks create Running pods).
+  if (info.group === '' && info.resource === 'pods' && isEmptyStatus(object['status'])) object['status'] = initialPodStatus(object['spec']);
   const namespace = info.namespaced ? (object.metadata['namespace'] as string) : undefined;
   for (let attempt = 1; ; attempt++) {
     const generated = prepareCreate(object, context.random);
@@ -81,6 +85,10 @@ export async function serveCreate(write: WriteRequest): Promise<void> {
       delete object.metadata['name'];
     }
   }
+}
+
+function isEmptyStatus(status: unknown): boolean {
+  return status === undefined || status === null || (typeof status === 'object' && Object.keys(status).length === 0);
 }
 
 /** PUT: update with optimistic concurrency (the body's resourceVersion, if any, must be current). */
