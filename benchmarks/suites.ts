@@ -17,6 +17,9 @@ import { listSuite } from './codec/list.bench.js';
 import { oneObjectSuite } from './codec/one-object.bench.js';
 import { spliceSuite } from './codec/splice.bench.js';
 import { watchFanoutSuite } from './codec/watch-fanout.bench.js';
+import { e2eListSuite } from './e2e/list.bench.js';
+import { e2eRelistSuite } from './e2e/relist.bench.js';
+import { e2eWatchSuite } from './e2e/watch.bench.js';
 import { apfSuite } from './flowcontrol/apf.bench.js';
 import { multiLevelSuite } from './flowcontrol/multi-level.bench.js';
 import { tryTakeSuite } from './flowcontrol/try-take.bench.js';
@@ -49,4 +52,8 @@ export const SUITES: readonly Suite[] = [
   tryTakeSuite,
   multiLevelSuite,
   apfSuite,
+  // e2e: the mini-apiserver over loopback HTTP
+  e2eListSuite,
+  e2eWatchSuite,
+  e2eRelistSuite,
 ];

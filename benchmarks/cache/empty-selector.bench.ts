@@ -5,7 +5,7 @@
 import { OrderedStore, parseFieldSelector, parseLabelSelector, SelectionPredicate, StoreEntry, type WatchCache } from '@apiserver-kit/cache';
 import { CachingObject, type KubeObject } from '@apiserver-kit/codec';
 import { formatRatio } from '../lib/format.js';
-import { checkTable, measureTable, row, target, type RunOptions, type Suite, type SuiteResult, type TableSpec } from '../lib/harness.js';
+import { checkTable, measureTable, row, type RunOptions, type Suite, type SuiteResult, type TableSpec, ratioTarget } from '../lib/harness.js';
 import { assertListedNow, assertSameObjects, cachePods, filledCache, keyOf, listNow, objectsOf, sink } from './cache-fixture.js';
 
 interface Fixture {
@@ -122,7 +122,7 @@ export const cacheEmptySelectorSuite: Suite = {
       const same = row(result, 'WatchCache.list, no predicate').ratio;
       return {
         tables: [result],
-        targets: [target('empty selector within 1.2× of raw iteration', formatRatio(vsRaw), vsRaw <= 1.2)],
+        targets: [ratioTarget('empty selector within 1.2× of raw iteration', vsRaw, { atMost: 1.2 }, formatRatio)],
         notes: [
           `A selector that must be checked on every pod (\`tier!=none\`) costs ${formatRatio(matching)} the empty one: \`isEverything\` skips matching and reads no labels.`,
           `Ours and "no predicate" run the same code (an empty selector is \`SelectionPredicate.everything\` in all but identity): their ratio here, ${formatRatio(same)}, is this run's noise between two tasks.`,

@@ -7,7 +7,7 @@
 import type { WatchCache } from '@apiserver-kit/cache';
 import type { KubeObject } from '@apiserver-kit/codec';
 import { formatRatio } from '../lib/format.js';
-import { checkTable, measureTable, row, target, type ResultTable, type RunOptions, type Suite, type SuiteResult, type TableSpec } from '../lib/harness.js';
+import { checkTable, measureTable, row, type ResultTable, type RunOptions, type Suite, type SuiteResult, type TableSpec, ratioTarget } from '../lib/harness.js';
 import { assertListedNow, assertSameObjects, creationOrder, sink, assertSameSet, cachePods, CLIENT_NODE, clientNodeStore, type ClientNodeStore, filledCache, filledMap, keyOf, listNow, objectsOf } from './cache-fixture.js';
 
 interface Fixture {
@@ -148,8 +148,8 @@ export const cacheListAllSuite: Suite = {
     return {
       tables: [small, large],
       targets: [
-        target(`≥ 10× faster than sort per list at ${size}`, formatRatio(sort), sort >= 10),
-        target(`within 4× of iterating an unsorted Map at ${size}`, formatRatio(vsIterate), vsIterate <= 4),
+        ratioTarget(`≥ 10× faster than sort per list at ${size}`, sort, { atLeast: 10 }, formatRatio),
+        ratioTarget(`within 4× of iterating an unsorted Map at ${size}`, vsIterate, { atMost: 4 }, formatRatio),
       ],
       notes: [
         `At ${size}: ${formatRatio(ours.medianNs / copy.medianNs)} the cost of \`Array.from(map.values())\`, which copies the hash table's value pointers without reading one object; ` +

@@ -4,7 +4,7 @@
  */
 import { fieldIndex, parseFieldSelector, SelectionPredicate } from '@apiserver-kit/cache';
 import { formatRatio } from '../lib/format.js';
-import { target, type RunOptions, type Suite, type SuiteResult } from '../lib/harness.js';
+import { type RunOptions, type Suite, type SuiteResult, ratioTarget } from '../lib/harness.js';
 import { cachePods, NODES, nodeName } from './cache-fixture.js';
 import { checkSelective, measureSelective, type Selection } from './selective-table.js';
 
@@ -41,7 +41,7 @@ export const cacheListByFieldSuite: Suite = {
     const { table, bestScan, vsBestScan, note } = await measureSelective(cachePods(n), SELECTION, options);
     return {
       tables: [table],
-      targets: [target(`index faster than the best scan (${bestScan.name}) at ${n.toLocaleString('en-US')} pods`, formatRatio(vsBestScan), vsBestScan > 1)],
+      targets: [ratioTarget(`index faster than the best scan (${bestScan.name}) at ${n.toLocaleString('en-US')} pods`, vsBestScan, { atLeast: 1 }, formatRatio)],
       notes: [note],
     };
   },

@@ -4,7 +4,7 @@
  */
 import { labelIndex, parseLabelSelector, SelectionPredicate } from '@apiserver-kit/cache';
 import { formatRatio } from '../lib/format.js';
-import { target, type RunOptions, type Suite, type SuiteResult } from '../lib/harness.js';
+import { type RunOptions, type Suite, type SuiteResult, ratioTarget } from '../lib/harness.js';
 import { cachePods } from './cache-fixture.js';
 import { checkSelective, measureSelective, type Selection } from './selective-table.js';
 
@@ -35,7 +35,7 @@ export const cacheListByLabelSuite: Suite = {
     const { table, bestScan, vsBestScan, note } = await measureSelective(cachePods(n), SELECTION, options);
     return {
       tables: [table],
-      targets: [target(`index ≥ 50× faster than the best scan (${bestScan.name}) at ${n.toLocaleString('en-US')} pods`, formatRatio(vsBestScan), vsBestScan >= 50)],
+      targets: [ratioTarget(`index ≥ 50× faster than the best scan (${bestScan.name}) at ${n.toLocaleString('en-US')} pods`, vsBestScan, { atLeast: 50 }, formatRatio)],
       notes: [note],
     };
   },

@@ -6,20 +6,7 @@
 import { SpliceBuffer } from '@apiserver-kit/codec';
 import { makeFrozenPods } from '../fixtures/pod.js';
 import { formatBytes, formatCount, formatRatio } from '../lib/format.js';
-import {
-  assert,
-  assertSameBytes,
-  checkTable,
-  measureTable,
-  row,
-  target,
-  type ResultTable,
-  type RunOptions,
-  type Suite,
-  type SuiteResult,
-  type TableSpec,
-  type TargetResult,
-} from '../lib/harness.js';
+import { assert, assertSameBytes, checkTable, measureTable, row, target, type ResultTable, type RunOptions, type Suite, type SuiteResult, type TableSpec, type TargetResult, ratioTarget } from '../lib/harness.js';
 
 const SIZES = [1024, 4096] as const;
 /** Writes per sample: one response's worth of items, and enough to dwarf the timer's own cost. */
@@ -155,7 +142,7 @@ export const spliceSuite: Suite = {
     const ours = row(kib1, 'ours');
     const fastestCopy = Math.min(row(kib1, 'Buffer.allocUnsafe + copy').medianNs, row(kib1, 'SpliceBuffer.writeBytes (copies)').medianNs);
     const ratio = fastestCopy / ours.medianNs;
-    targets.push(target('splice ≥ 20× faster than the fastest copy at 1 KiB', formatRatio(ratio), ratio >= 20));
+    targets.push(ratioTarget('splice ≥ 20× faster than the fastest copy at 1 KiB', ratio, { atLeast: 20 }, formatRatio));
     targets.push(
       target(
         '0 bytes copied by splice',

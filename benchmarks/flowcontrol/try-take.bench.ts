@@ -7,7 +7,7 @@ import { TokenBucket } from '@apiserver-kit/flowcontrol';
 import { TokenBucket as LimiterBucket } from 'limiter';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { formatRatio } from '../lib/format.js';
-import { assert, checkTable, measureTable, row, target, type RunOptions, type Suite, type SuiteResult, type TableSpec, type TaskSpec } from '../lib/harness.js';
+import { assert, checkTable, measureTable, row, type RunOptions, type Suite, type SuiteResult, type TableSpec, type TaskSpec, ratioTarget } from '../lib/harness.js';
 import { FloorBucket } from './floor-bucket.js';
 
 const OPS = 1024;
@@ -161,11 +161,11 @@ export const tryTakeSuite: Suite = {
     return {
       tables: [admitted, denied],
       targets: [
-        target('tryTake within 1.2× of the floor (admitted)', `${formatRatio(ours / floor)} of the floor`, ours <= floor * 1.2),
-        target('tryTake faster than limiter (admitted)', formatRatio(limiter / ours), limiter > ours),
-        target('tryTake with the time passed in ≥ 5× limiter', formatRatio(limiter / passedIn), limiter / passedIn >= 5),
-        target('denied path as cheap as the admitted path (≤ 1.2×)', `${formatRatio(oursDenied / ours)} of admitted`, oursDenied <= ours * 1.2),
-        target('denied path ≥ 20× rate-limiter-flexible’s denial', formatRatio(flexibleDenied / oursDenied), flexibleDenied / oursDenied >= 20),
+        ratioTarget('tryTake within 1.2× of the floor (admitted)', ours / floor, { atMost: 1.2 }, formatRatio, 'of the floor'),
+        ratioTarget('tryTake faster than limiter (admitted)', limiter / ours, { atLeast: 1 }, formatRatio),
+        ratioTarget('tryTake with the time passed in ≥ 5× limiter', limiter / passedIn, { atLeast: 5 }, formatRatio),
+        ratioTarget('denied path as cheap as the admitted path (≤ 1.2×)', oursDenied / ours, { atMost: 1.2 }, formatRatio, 'of admitted'),
+        ratioTarget('denied path ≥ 20× rate-limiter-flexible’s denial', flexibleDenied / oursDenied, { atLeast: 20 }, formatRatio),
       ],
       notes: [
         `limiter's bucket starts empty and is filled before timing; sink ${sink > 0 ? 'live' : 'empty'} keeps the results observable.`,

@@ -54,6 +54,14 @@ export interface TableSpec {
   readonly tasks: readonly TaskSpec[];
   /** Names of extra columns filled by the tasks' `extra`. */
   readonly columns?: readonly string[];
+  /**
+   * Take turns: split every task's budget into this many rounds, each round
+   * running every task once (the order alternating, `gc()` before each), and
+   * pool the samples. For tables whose target is a ratio between their tasks,
+   * so that a change of load on the shared machine lands on both sides of it.
+   * @default 1 (each task once, one after another)
+   */
+  readonly rounds?: number;
 }
 
 /** One measured task. */
@@ -93,6 +101,20 @@ export interface TargetResult {
   readonly description: string;
   readonly measured: string;
   readonly met: boolean;
+  /** For a numeric target ({@link ratioTarget}): the measured value, its threshold and how it is judged, so that a run near the threshold can be repeated. */
+  readonly numeric?: NumericTarget;
+}
+
+/** A target that is a number compared with a threshold. */
+export interface NumericTarget {
+  readonly value: number;
+  /** Met when `value ≥ threshold` (`'atLeast'`) or `value ≤ threshold` (`'atMost'`). */
+  readonly threshold: number;
+  readonly direction: 'atLeast' | 'atMost';
+  /** Renders a value (the measured one, a median, a range's ends). */
+  readonly format: (value: number) => string;
+  /** Text after the formatted value (`of the floor`). @default '' */
+  readonly suffix?: string;
 }
 
 /** Everything a suite reports. */
@@ -132,6 +154,21 @@ export interface Method {
 export const FULL_METHOD: Method = { timeMs: 750, warmupMs: 200, minSamples: 32, warmupSamples: 2 };
 export const SMOKE_METHOD: Method = { timeMs: 5, warmupMs: 0, minSamples: 2, warmupSamples: 0 };
 
+/**
+ * Where timed tasks put their results, so that no result is dead code. The
+ * runner empties it after every suite run ({@link releaseSuite}): a result
+ * left in it kept the suite's whole fixture alive (100 k pods, ~900 MB) and
+ * slowed the GC, and so the ratios, of the suites after it.
+ */
+export const sink: { value: unknown } = { value: undefined };
+
+/** Drops what a suite left in {@link sink} and collects the heap; the heap in use after, bytes. */
+export function releaseSuite(): number {
+  sink.value = undefined;
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
+}
+
 /** Node's `gc()`, enabled at run time so that every task starts from a collected heap. */
 const collectGarbage: () => void = (() => {
   setFlagsFromString('--expose-gc');
@@ -168,8 +205,14 @@ export function checkTable(spec: TableSpec): void {
 export async function measureTable(spec: TableSpec, options: RunOptions): Promise<ResultTable> {
   checkTable(spec);
   const method = options.smoke ? SMOKE_METHOD : FULL_METHOD;
+  const rounds = spec.rounds ?? 1;
+  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`Expected \`rounds\` to be a positive integer, got \`${String(rounds)}\` (${typeof rounds})`);
   const measured: Omit<TaskRow, 'ratio' | 'extra'>[] = [];
-  for (const task of spec.tasks) measured.push(await measureTask(task, method, options));
+  if (rounds === 1) {
+    for (const task of spec.tasks) measured.push(await measureTask(task, method, options));
+  } else {
+    measured.push(...(await measureInRounds(spec.tasks, rounds, method, options)));
+  }
   const oursIndex = spec.tasks.findIndex((task) => task.role === 'ours');
   const oursMedian = measured[oursIndex]!.medianNs;
   const rows = measured.map((row, i): TaskRow => ({
@@ -181,10 +224,8 @@ export async function measureTable(spec: TableSpec, options: RunOptions): Promis
 }
 
 async function measureTask(task: TaskSpec, method: Method, options: RunOptions): Promise<Omit<TaskRow, 'ratio' | 'extra'>> {
-  const ops = task.ops ?? 1;
-  if (!Number.isInteger(ops) || ops < 1) throw new RangeError(`Expected \`ops\` to be a positive integer, got \`${String(ops)}\` (${typeof ops})`);
   const minSamples = options.smoke ? method.minSamples : (task.minSamples ?? method.minSamples);
-  const bench = new Bench({
+  const result = await runBench(task, {
     time: method.timeMs,
     iterations: minSamples,
     warmup: method.warmupMs > 0,
@@ -192,6 +233,25 @@ async function measureTask(task: TaskSpec, method: Method, options: RunOptions):
     warmupIterations: method.warmupSamples,
     throws: true,
   });
+  const medianNs = result.latency.p50 * 1e6;
+  return {
+    name: task.name,
+    role: task.role,
+    medianNs,
+    opsPerSec: medianNs > 0 ? 1e9 / medianNs : Number.POSITIVE_INFINITY,
+    rmePct: result.latency.rme,
+    samples: result.latency.samplesCount,
+    ops: task.ops ?? 1,
+  };
+}
+
+type CompletedResult = Extract<Bench['tasks'][number]['result'], { state: 'completed' }>;
+
+/** Times `task` with one tinybench `Bench` of `settings`, after a `gc()`. */
+async function runBench(task: TaskSpec, settings: ConstructorParameters<typeof Bench>[0]): Promise<CompletedResult> {
+  const ops = task.ops ?? 1;
+  if (!Number.isInteger(ops) || ops < 1) throw new RangeError(`Expected \`ops\` to be a positive integer, got \`${String(ops)}\` (${typeof ops})`);
+  const bench = new Bench(settings);
   const { fn, beforeSample } = task;
   const now = performance.now.bind(performance);
   bench.add(
@@ -214,16 +274,49 @@ async function measureTask(task: TaskSpec, method: Method, options: RunOptions):
     const reason = result.state === 'errored' ? result.error.message : result.state;
     throw new Error(`Task "${task.name}" did not complete: ${reason}`);
   }
-  const medianNs = result.latency.p50 * 1e6;
-  return {
-    name: task.name,
-    role: task.role,
-    medianNs,
-    opsPerSec: medianNs > 0 ? 1e9 / medianNs : Number.POSITIVE_INFINITY,
-    rmePct: result.latency.rme,
-    samples: result.latency.samplesCount,
-    ops,
-  };
+  return result;
+}
+
+/**
+ * The tasks taking turns: each one's budget split into `rounds`, every round
+ * running each task once (the order alternating, `gc()` before each), the
+ * warmup in the first round only; samples pooled over the rounds.
+ */
+async function measureInRounds(tasks: readonly TaskSpec[], rounds: number, method: Method, options: RunOptions): Promise<Omit<TaskRow, 'ratio' | 'extra'>[]> {
+  const pooled: number[][] = tasks.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    const order = tasks.map((_, i) => i);
+    if (round % 2 === 1) order.reverse();
+    for (const i of order) {
+      const task = tasks[i]!;
+      const minSamples = options.smoke ? method.minSamples : (task.minSamples ?? method.minSamples);
+      const result = await runBench(task, {
+        time: method.timeMs / rounds,
+        iterations: Math.ceil(minSamples / rounds),
+        warmup: round === 0 && method.warmupMs > 0,
+        warmupTime: method.warmupMs,
+        warmupIterations: method.warmupSamples,
+        retainSamples: true,
+        throws: true,
+      });
+      const samples = result.latency.samples;
+      if (samples === undefined) throw new Error(`Task "${task.name}": tinybench retained no samples`);
+      for (const sample of samples) pooled[i]!.push(sample);
+    }
+  }
+  return tasks.map((task, i) => {
+    const { median: ms, rmePct } = sampleStatistics(pooled[i]!);
+    const medianNs = ms * 1e6;
+    return {
+      name: task.name,
+      role: task.role,
+      medianNs,
+      opsPerSec: medianNs > 0 ? 1e9 / medianNs : Number.POSITIVE_INFINITY,
+      rmePct,
+      samples: pooled[i]!.length,
+      ops: task.ops ?? 1,
+    };
+  });
 }
 
 /** The row of `role` (the first, for floors and peers) or of the given name. */
@@ -236,6 +329,49 @@ export function row(table: ResultTable, nameOrRole: string): TaskRow {
 /** A target judged from measured numbers. */
 export function target(description: string, measured: string, met: boolean): TargetResult {
   return { description, measured, met };
+}
+
+/**
+ * A numeric target: `value` must be at least (or at most) `threshold`. The
+ * runner repeats a suite whose numeric target lands near its threshold and
+ * judges it on the median of the runs.
+ */
+export function ratioTarget(
+  description: string,
+  value: number,
+  bound: { readonly atLeast: number } | { readonly atMost: number },
+  format: (value: number) => string,
+  suffix = '',
+): TargetResult {
+  const numeric: NumericTarget =
+    'atLeast' in bound ? { value, threshold: bound.atLeast, direction: 'atLeast', format, suffix } : { value, threshold: bound.atMost, direction: 'atMost', format, suffix };
+  return { description, measured: `${format(value)}${suffix === '' ? '' : ` ${suffix}`}`, met: meets(numeric, value), numeric };
+}
+
+/** Whether `value` meets the numeric target `t`. */
+export function meets(t: NumericTarget, value: number): boolean {
+  return t.direction === 'atLeast' ? value >= t.threshold : value <= t.threshold;
+}
+
+/** The median of `values` (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  return n % 2 === 1 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+}
+
+/**
+ * The median of pooled samples and the relative margin of error of their mean
+ * (95 %, with the normal approximation where tinybench uses Student's t: close
+ * at the 16+ samples a table takes), percent.
+ */
+export function sampleStatistics(samples: readonly number[]): { median: number; rmePct: number } {
+  const n = samples.length;
+  const mean = samples.reduce((sum, x) => sum + x, 0) / n;
+  const variance = n > 1 ? samples.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (n - 1) : 0;
+  const rmePct = mean > 0 ? ((1.96 * Math.sqrt(variance / n)) / mean) * 100 : 0;
+  return { median: median(samples), rmePct };
 }
 
 /** Throws a readable error when `actual` and `expected` bytes differ. */

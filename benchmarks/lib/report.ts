@@ -55,7 +55,9 @@ export function methodLine(method: Method, tinybenchVersion: string): string {
     `per task a ${method.warmupMs} ms warmup, then samples until ${method.timeMs} ms of task time and at least ${method.minSamples} samples ` +
     `(fewer, stated per row, for tasks of tens of milliseconds). Fast operations are timed in batches: a sample is the batch time ÷ ops. ` +
     `**median** is the median per-op time; **ops/s** = 1 s ÷ median; **±** is tinybench's relative margin of error (rme, 95 %) of the mean sample; ` +
-    `**time ÷ ours** is the task's median ÷ ours' median in the same run (above 1×: ours is that many times faster). Tables are slowest first.`
+    `**time ÷ ours** is the task's median ÷ ours' median in the same run (above 1×: ours is that many times faster). Tables are slowest first. ` +
+    `Where a suite says so, the tasks of a table take turns (rounds, or sample by sample) so that a change of load lands on both sides of a ratio. ` +
+    `A suite whose numeric target lands within 25 % of its threshold is run 3 times: the target is judged on the median of the runs, given with their range, and the tables are those of the run nearest the median.`
   );
 }
 

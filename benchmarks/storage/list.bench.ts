@@ -6,7 +6,7 @@
  */
 import type { KubeObject, ListResult, MemoryStorage } from '@apiserver-kit/storage';
 import { formatRatio } from '../lib/format.js';
-import { assert, checkTable, measureTable, row, target, type RunOptions, type Suite, type SuiteResult, type TableSpec } from '../lib/harness.js';
+import { assert, checkTable, measureTable, row, type RunOptions, type Suite, type SuiteResult, type TableSpec, ratioTarget } from '../lib/harness.js';
 import { filledMap, filledStorage, keyFor, settledNow } from './store-fixture.js';
 
 const FULL_KEYS = 100_000;
@@ -110,7 +110,7 @@ export const storageListSuite: Suite = {
     const pastRatio = pastRow.medianNs / ours.medianNs;
     return {
       tables: [result],
-      targets: [target('list at a past revision ≤ 2× the cost of a list at the current one', formatRatio(pastRatio), pastRatio <= 2)],
+      targets: [ratioTarget('list at a past revision ≤ 2× the cost of a list at the current one', pastRatio, { atMost: 2 }, formatRatio)],
       notes: [
         `Cost vs the floor: current revision ${formatRatio(ours.medianNs / floor.medianNs)}, past revision ${formatRatio(pastRow.medianNs / floor.medianNs)}. ` +
           'The floor returns the objects in insertion order; the store returns them in key order from its B+ tree, never sorting on read.',
