@@ -88,7 +88,7 @@ export interface CacheWatcherInit {
    * `offer()`; the cursor replays the history up to it (and at least up to
    * `cursor`), later changes come from the queue. Unset: the cache notifies.
    */
-  readonly liveSeq?: number;
+  readonly liveSeq?: number | undefined;
 }
 
 /** What {@link CacheWatcher.offer} did with a change. */

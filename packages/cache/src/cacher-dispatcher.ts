@@ -75,7 +75,7 @@ export interface CacherDispatcherOptions {
   readonly budget: TimeBudget;
   readonly metrics: CacherMetrics;
   /** Told when a watcher ends, whatever the reason. */
-  readonly onDetach?: (watcher: CacheWatcher) => void;
+  readonly onDetach?: ((watcher: CacheWatcher) => void) | undefined;
 }
 
 /**

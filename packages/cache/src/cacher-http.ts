@@ -25,11 +25,11 @@ import { checkDuration, checkInteger } from '@apiserver-kit/core';
 /** Options of {@link writeWatchResponse}. */
 export interface WatchResponseOptions {
   /** The most ready events written in one batch (one writev). @default 128 */
-  readonly maxBatch?: number;
+  readonly maxBatch?: number | undefined;
   /** Told about a failure before it is sent to the client as an ERROR event. A throw here is ignored (the event is still sent). */
-  readonly onError?: (error: StatusError) => void;
+  readonly onError?: ((error: StatusError) => void) | undefined;
   /** Time for {@link drainGraceMs}; @default systemClock */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /**
    * Once the watch has ended (its `timeoutSeconds`, shed, the Cacher stopped,
    * or a failure to send), how long a write may still wait for a client that
@@ -37,7 +37,7 @@ export interface WatchResponseOptions {
    * is destroyed, so a stalled client never holds its connection past its
    * deadline. @default 1000
    */
-  readonly drainGraceMs?: number;
+  readonly drainGraceMs?: number | undefined;
 }
 
 /** How a streamed watch ended. */

@@ -88,11 +88,7 @@ export async function listFromStorage(
   let more = false;
   try {
     outer: for (;;) {
-      const page = await storage.list(prefix, {
-        ...(revision === undefined ? {} : { revision }),
-        ...(chunk === undefined ? {} : { limit: chunk }),
-        ...(startKey === undefined ? {} : { startKey }),
-      });
+      const page = await storage.list(prefix, { revision, limit: chunk, startKey });
       // Every later chunk reads the revision of the first, so the page is one consistent state.
       revision = page.revision;
       // Storage's own keys where it gives them: the cache files objects under those.

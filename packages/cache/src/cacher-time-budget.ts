@@ -21,9 +21,9 @@ import { checkDuration } from '@apiserver-kit/core';
 /** Options of {@link TimeBudget}. */
 export interface TimeBudgetOptions {
   /** Milliseconds of budget added per second of clock time; @default 50 */
-  readonly refillMsPerSecond?: number;
+  readonly refillMsPerSecond?: number | undefined;
   /** The most budget held, in milliseconds (also the initial budget); @default 100 */
-  readonly capMs?: number;
+  readonly capMs?: number | undefined;
 }
 
 /**

@@ -43,11 +43,11 @@ import { type CacheListOptions, type CacheListResult, WatchCache, type WatchCach
 /** Queue sizes of watchers by selectivity (Kubernetes' 10 / 100 / 1000). */
 export interface CacherQueueSizes {
   /** Watchers registered under a trigger value (a node's pods): few events each. @default 10 */
-  readonly routed?: number;
+  readonly routed?: number | undefined;
   /** Watchers with a selector no index answers: some events, checked one by one. @default 100 */
-  readonly filtered?: number;
+  readonly filtered?: number | undefined;
   /** Watchers of everything (in scope): every event. @default 1000 */
-  readonly unfiltered?: number;
+  readonly unfiltered?: number | undefined;
 }
 
 /** Options of {@link Cacher}: those of its {@link WatchCache} plus the fan-out's. */
@@ -58,9 +58,9 @@ export interface CacherOptions extends Omit<WatchCacheOptions, 'fanout' | 'bookm
    * client-go's WatchList informer drops a bookmark of another kind).
    * @default the built-in table's entry for `resource` (pods → v1 Pod, …; see `BUILT_IN_RESOURCE_KINDS`); required for other resources
    */
-  readonly objectKind?: ObjectKind;
+  readonly objectKind?: ObjectKind | undefined;
   /** Where the Reflector lists and watches; without one, feed {@link Cacher.cache} directly. */
-  readonly source?: ListerWatcher;
+  readonly source?: ListerWatcher | undefined;
   /**
    * The storage the cache reflects (its keys under the cache's prefix), read
    * for what the cache cannot serve, as Kubernetes' CacheDelegator does: GET
@@ -69,57 +69,57 @@ export interface CacherOptions extends Omit<WatchCacheOptions, 'fanout' | 'bookm
    * or the wait times out, lists with a limit and no selector while the cache
    * is not ready. @default none — those requests get the cache's answer (Expired, Timeout, TooManyRequests).
    */
-  readonly storage?: CacherStorage;
+  readonly storage?: CacherStorage | undefined;
   /** Options of the Reflector (its clock defaults to the Cacher's). */
-  readonly reflector?: ReflectorOptions;
+  readonly reflector?: ReflectorOptions | undefined;
   /** Per-watcher queue sizes. */
-  readonly queueSizes?: CacherQueueSizes;
+  readonly queueSizes?: CacherQueueSizes | undefined;
   /** Budget for waiting on full queues, refilled per second of clock time, in milliseconds; @default 50 */
-  readonly budgetRefillMsPerSecond?: number;
+  readonly budgetRefillMsPerSecond?: number | undefined;
   /** The most budget held, in milliseconds; @default 100 */
-  readonly budgetCapMs?: number;
+  readonly budgetCapMs?: number | undefined;
   /** Period of progress bookmarks for watchers that allow them, in milliseconds; 0 for none; @default 60_000 */
-  readonly bookmarkIntervalMs?: number;
+  readonly bookmarkIntervalMs?: number | undefined;
   /** Fraction of the period taken off at random per bookmark, so watchers spread out; @default 0.25 */
-  readonly bookmarkJitter?: number;
+  readonly bookmarkJitter?: number | undefined;
   /** Source of jitter in [0, 1); @default Math.random */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
   /** Where counters and histograms go; share one between cachers to aggregate; @default a fresh one */
-  readonly metrics?: CacherMetrics;
+  readonly metrics?: CacherMetrics | undefined;
 }
 
 /** What a watch and a list request share: revision, selectors and scope, as Kubernetes' parameters. */
 export interface CacherRequestScope {
   /** Watch: unset = consistent start, `"0"` = any cached state, `"N"` = the changes after N (Expired 410 when older than the history). List: as {@link CacheListOptions.resourceVersion}. */
-  readonly resourceVersion?: string;
+  readonly resourceVersion?: string | undefined;
   /** Watch: only with `sendInitialEvents`, and then `NotOlderThan`. List: as {@link CacheListOptions.resourceVersionMatch}. */
-  readonly resourceVersionMatch?: string;
+  readonly resourceVersionMatch?: string | undefined;
   /** Kubernetes label selector syntax, or a parsed selector. */
-  readonly labelSelector?: string | LabelSelector;
+  readonly labelSelector?: string | LabelSelector | undefined;
   /** Kubernetes field selector syntax (fields of the resource), or a parsed selector. */
-  readonly fieldSelector?: string | FieldSelector;
+  readonly fieldSelector?: string | FieldSelector | undefined;
   /** Only objects of this namespace. */
-  readonly namespace?: string;
+  readonly namespace?: string | undefined;
   /** Watch: closes it when aborted (the client went away). List: aborts a wait for the cache to catch up. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** A watch request, as Kubernetes' watch parameters. */
 export interface CacherWatchRequest extends CacherRequestScope {
   /** Stream the state as ADDED events in key order, then (with `allowWatchBookmarks`) a BOOKMARK annotated `k8s.io/initial-events-end`; needs `resourceVersionMatch=NotOlderThan`. */
-  readonly sendInitialEvents?: boolean;
+  readonly sendInitialEvents?: boolean | undefined;
   /** Send BOOKMARK events (progress every `bookmarkIntervalMs`, and 2 s before the deadline). */
-  readonly allowWatchBookmarks?: boolean;
+  readonly allowWatchBookmarks?: boolean | undefined;
   /** End the watch (cleanly, no error) after this many seconds; 0 or unset: no deadline. Any length works (longer than a `setTimeout` can wait: re-armed in steps). */
-  readonly timeoutSeconds?: number;
+  readonly timeoutSeconds?: number | undefined;
 }
 
 /** A list request, as Kubernetes' list parameters (served from the cache, or from storage where the cache cannot). */
 export interface CacherListRequest extends CacherRequestScope {
   /** At most this many items (0: no limit). */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
   /** The continue token of the previous page. */
-  readonly continue?: string;
+  readonly continue?: string | undefined;
 }
 
 /** The answer of {@link Cacher.list}: the cache's result shape, wherever it was served from. */
@@ -131,15 +131,15 @@ export interface CacherListResult extends CacheListResult {
 /** A GET request, as Kubernetes' get parameters. */
 export interface CacherGetRequest {
   /** The object's namespace; unset or `""` for a cluster-scoped resource. */
-  readonly namespace?: string;
+  readonly namespace?: string | undefined;
   /**
    * Unset or `""`: the latest state (read from storage when one is given, as
    * Kubernetes does; else a consistent read of the cache); `"0"`: the cached
    * state; `"N"`: a state not older than N (waits for the cache).
    */
-  readonly resourceVersion?: string;
+  readonly resourceVersion?: string | undefined;
   /** Aborts a wait for the cache to catch up. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Observable state of a Cacher (a fresh object per read). */
@@ -223,10 +223,7 @@ export class Cacher {
     if (typeof options !== 'object' || options === null) throw new TypeError(`Expected \`options\` to be an object, got ${received(options)}`);
     this.#clock = options.clock ?? systemClock;
     this.metrics = options.metrics ?? new CacherMetrics();
-    this.#budget = new TimeBudget(this.#clock, {
-      ...(options.budgetRefillMsPerSecond === undefined ? {} : { refillMsPerSecond: options.budgetRefillMsPerSecond }),
-      ...(options.budgetCapMs === undefined ? {} : { capMs: options.budgetCapMs }),
-    });
+    this.#budget = new TimeBudget(this.#clock, { refillMsPerSecond: options.budgetRefillMsPerSecond, capMs: options.budgetCapMs });
     const sizes = options.queueSizes ?? {};
     this.#sizes = { routed: sizes.routed ?? 10, filtered: sizes.filtered ?? 100, unfiltered: sizes.unfiltered ?? 1000 };
     checkInteger('queueSizes.routed', this.#sizes.routed, 1);
@@ -280,7 +277,7 @@ export class Cacher {
     this.resource = this.cache.resource;
     this.#storage = options.storage;
     this.#fields = options.selectableFields ?? new SelectableFieldsRegistry().get(this.resource);
-    this.reflector = options.source === undefined ? undefined : new Reflector(this.#observeProgress(options.source), this.cache, { clock: this.#clock, ...options.reflector });
+    this.reflector = options.source === undefined ? undefined : new Reflector(this.#observeProgress(options.source), this.cache, { ...options.reflector, clock: options.reflector?.clock ?? this.#clock });
   }
 
   /** Starts the Reflector (no-op without a source). */
@@ -357,11 +354,11 @@ export class Cacher {
       const result = await this.cache.list({
         predicate,
         prefix,
-        ...(request.resourceVersion === undefined ? {} : { resourceVersion: request.resourceVersion }),
-        ...(request.resourceVersionMatch === undefined ? {} : { resourceVersionMatch: request.resourceVersionMatch }),
-        ...(request.limit === undefined ? {} : { limit: request.limit }),
-        ...(request.continue === undefined ? {} : { continue: request.continue }),
-        ...(request.signal === undefined ? {} : { signal: request.signal }),
+        resourceVersion: request.resourceVersion,
+        resourceVersionMatch: request.resourceVersionMatch,
+        limit: request.limit,
+        continue: request.continue,
+        signal: request.signal,
       });
       return { ...result, servedFrom: 'cache' };
     } catch (error) {
@@ -408,11 +405,7 @@ export class Cacher {
   async #listFromStorage(storage: CacherStorage, request: CacherListRequest, predicate: SelectionPredicate, prefix: string, latest: boolean): Promise<CacherListResult> {
     const rv = request.resourceVersion ?? '';
     const token = request.continue ?? '';
-    const match = validateListOptions({
-      ...(request.resourceVersion === undefined ? {} : { resourceVersion: request.resourceVersion }),
-      ...(request.resourceVersionMatch === undefined ? {} : { resourceVersionMatch: request.resourceVersionMatch }),
-      ...(request.continue === undefined ? {} : { continue: request.continue }),
-    });
+    const match = validateListOptions({ resourceVersion: request.resourceVersion, resourceVersionMatch: request.resourceVersionMatch, continue: request.continue });
     const limit = checkLimit(request.limit);
     let revision: number | undefined;
     let startKey: string | undefined;
@@ -492,11 +485,11 @@ export class Cacher {
       predicate,
       prefix,
       queueLimit,
-      ...(request.resourceVersion === undefined ? {} : { resourceVersion: request.resourceVersion }),
-      ...(request.resourceVersionMatch === undefined ? {} : { resourceVersionMatch: request.resourceVersionMatch }),
-      ...(request.sendInitialEvents === undefined ? {} : { sendInitialEvents: request.sendInitialEvents }),
-      ...(request.allowWatchBookmarks === undefined ? {} : { allowWatchBookmarks: request.allowWatchBookmarks }),
-      ...(request.signal === undefined ? {} : { signal: request.signal }),
+      resourceVersion: request.resourceVersion,
+      resourceVersionMatch: request.resourceVersionMatch,
+      sendInitialEvents: request.sendInitialEvents,
+      allowWatchBookmarks: request.allowWatchBookmarks,
+      signal: request.signal,
     });
     if (watcher.isStopped) return watcher;
     const now = this.#clock.now();
@@ -553,7 +546,7 @@ export class Cacher {
     timers.bookmark?.cancel();
   }
 
-  #selection(request: { readonly labelSelector?: string | LabelSelector; readonly fieldSelector?: string | FieldSelector; readonly namespace?: string }): {
+  #selection(request: CacherRequestScope): {
     predicate: SelectionPredicate;
     prefix: string;
   } {

@@ -31,30 +31,30 @@ export interface HttpListerWatcherOptions {
   /** The collection's URL, e.g. `http://127.0.0.1:8080/api/v1/pods`; its own query parameters are kept. */
   readonly url: string;
   /** Headers of every request (e.g. `authorization`); `accept` defaults to `application/json`. */
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Only objects matching this label selector (Kubernetes syntax, sent as is). */
-  readonly labelSelector?: string;
+  readonly labelSelector?: string | undefined;
   /** Only objects matching this field selector (Kubernetes syntax, sent as is). */
-  readonly fieldSelector?: string;
+  readonly fieldSelector?: string | undefined;
   /** Items per list page (`limit`); 0 for unpaged lists. @default 500 */
-  readonly pageSize?: number;
+  readonly pageSize?: number | undefined;
   /**
    * `timeoutSeconds` of each watch: the server ends it cleanly after that long
    * and the Reflector opens the next one. @default random in [300, 600), as client-go (spreads reconnects)
    */
-  readonly timeoutSeconds?: number;
+  readonly timeoutSeconds?: number | undefined;
   /** Ask for BOOKMARK events (progress without changes; fewer relists). @default true */
-  readonly allowWatchBookmarks?: boolean;
+  readonly allowWatchBookmarks?: boolean | undefined;
   /** The HTTP agent (keep-alive, sockets); @default Node's global agent */
-  readonly agent?: Agent;
+  readonly agent?: Agent | undefined;
   /** Time for Retry-After waits; @default systemClock */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /** Retries of a throttled request (429, or 5xx with Retry-After) before its error is thrown; @default 10 (client-go's) */
-  readonly maxRetries?: number;
+  readonly maxRetries?: number | undefined;
   /** The largest watch event accepted, in bytes; a larger one fails the watch (InternalError). @default 64 MiB */
-  readonly maxEventBytes?: number;
+  readonly maxEventBytes?: number | undefined;
   /** Source of randomness in [0, 1) for the default `timeoutSeconds`; @default Math.random */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
 }
 
 const DEFAULT_MAX_EVENT_BYTES = 64 * 1024 * 1024;

@@ -25,9 +25,9 @@ export interface IndexDefinition {
   /** The values of one version; called once per version written, must be pure and cheap. */
   readonly valuesOf: (entry: StoreEntry) => string | readonly string[] | undefined;
   /** The label key whose value this index holds (for the planner). */
-  readonly label?: string;
+  readonly label?: string | undefined;
   /** The selectable field whose value this index holds (for the planner). */
-  readonly field?: string;
+  readonly field?: string | undefined;
 }
 
 /** The index of `metadata.namespace` (`""` for cluster-scoped objects), answering field selectors on it. */

@@ -14,12 +14,12 @@ import type { ResourceVersionMatch } from './resource-version.js';
 /** The parameters {@link validateListOptions} looks at, as a request carries them. */
 export interface ListOptionsToValidate {
   /** Whether the request is a watch (`watch=true`, or a watch route). */
-  readonly watch?: boolean;
-  readonly resourceVersion?: string;
-  readonly resourceVersionMatch?: string;
-  readonly continue?: string;
+  readonly watch?: boolean | undefined;
+  readonly resourceVersion?: string | undefined;
+  readonly resourceVersionMatch?: string | undefined;
+  readonly continue?: string | undefined;
   /** Set (true or false) or unset: Kubernetes tells `false` from unset. */
-  readonly sendInitialEvents?: boolean;
+  readonly sendInitialEvents?: boolean | undefined;
 }
 
 /** The kind and group Kubernetes names in the Invalid error of bad list options. */

@@ -22,7 +22,7 @@ export type SourceEvent =
        * cache files the object under it, and only it is sure to match storage's
        * (an object stored without `metadata.namespace` under a namespaced key).
        */
-      readonly key?: string;
+      readonly key?: string | undefined;
     }
   | {
       readonly type: 'BOOKMARK';
@@ -35,7 +35,7 @@ export interface SourceList {
   readonly items: readonly KubeObject[];
   readonly revision: number;
   /** The storage key of each item, in the order of `items`, when the source knows them (see {@link SourceEvent}'s `key`). */
-  readonly keys?: readonly string[];
+  readonly keys?: readonly string[] | undefined;
 }
 
 /** An open watch of a source: iterate once; failures (Expired, Gone, network) surface from the iteration. */
@@ -49,9 +49,9 @@ export interface SourceWatch extends AsyncIterable<SourceEvent> {
 /** What a {@link Reflector} reads from. */
 export interface ListerWatcher {
   /** A full list at one consistent revision. */
-  list(options: { readonly signal?: AbortSignal }): Promise<SourceList>;
+  list(options: { readonly signal?: AbortSignal | undefined }): Promise<SourceList>;
   /** The changes after `fromRevision`. */
-  watch(options: { readonly fromRevision: number; readonly signal?: AbortSignal }): SourceWatch;
+  watch(options: { readonly fromRevision: number; readonly signal?: AbortSignal | undefined }): SourceWatch;
   /** The source's current revision, for consistent reads; without it the cache serves its own revision. */
   currentRevision?(): Promise<number>;
 }
@@ -59,9 +59,9 @@ export interface ListerWatcher {
 /** Options of {@link storageListerWatcher}. */
 export interface StorageListerWatcherOptions {
   /** Items per storage list call while relisting (pages at one revision); @default 10_000 */
-  readonly pageSize?: number;
+  readonly pageSize?: number | undefined;
   /** The storage watch's buffer; @default the storage's */
-  readonly watchBufferSize?: number;
+  readonly watchBufferSize?: number | undefined;
 }
 
 /**
@@ -92,11 +92,7 @@ export function storageListerWatcher(storage: Storage, prefix: string, options: 
       return keys === undefined ? { items, revision } : { items, revision, keys };
     },
     watch({ fromRevision, signal }): SourceWatch {
-      return storage.watch(prefix, {
-        fromRevision,
-        ...(signal === undefined ? {} : { signal }),
-        ...(options.watchBufferSize === undefined ? {} : { bufferSize: options.watchBufferSize }),
-      });
+      return storage.watch(prefix, { fromRevision, signal, bufferSize: options.watchBufferSize });
     },
     currentRevision: (): Promise<number> => storage.currentRevision(),
   };

@@ -30,7 +30,7 @@
  * change arrives.
  */
 import { isStatusError } from '@apiserver-kit/codec';
-import { backoffDelay, type Clock, resolveRetryOptions, type RetryOptions, systemClock, type Timer } from '@apiserver-kit/storage';
+import { backoffDelay, type Clock, type PartialRetryOptions, resolveRetryOptions, type RetryOptions, systemClock, type Timer } from '@apiserver-kit/storage';
 import { checkDuration, sleep } from '@apiserver-kit/core';
 import type { ListerWatcher, SourceWatch } from './lister-watcher.js';
 import type { RevisionSource, WatchCache } from './watch-cache.js';
@@ -59,19 +59,19 @@ type WatchOutcome =
 /** Options of {@link Reflector}. */
 export interface ReflectorOptions {
   /** Time for backoff sleeps and progress requests; @default systemClock */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /** The backoff between failed attempts; @default DEFAULT_REFLECTOR_BACKOFF */
-  readonly backoff?: Partial<RetryOptions>;
+  readonly backoff?: PartialRetryOptions | undefined;
   /** The source of jitter, in [0, 1); @default Math.random */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
   /** How often to ask the watch for a progress bookmark, in milliseconds; 0 for only on demand; @default 5000 */
-  readonly progressIntervalMs?: number;
+  readonly progressIntervalMs?: number | undefined;
   /**
    * Told about every failure the Reflector recovers from (for logs and
    * metrics), including a very short watch (an `Error` with
    * {@link VERY_SHORT_WATCH_MESSAGE}). What it throws is ignored.
    */
-  readonly onError?: (error: unknown) => void;
+  readonly onError?: ((error: unknown) => void) | undefined;
 }
 
 /** Counters of a {@link Reflector} (a fresh object per read). */
@@ -205,7 +205,7 @@ export class Reflector implements RevisionSource {
         delivered = true;
         if (event.type === 'BOOKMARK') this.#cache.advance(event.revision);
         else if (event.revision > this.#cache.revision) {
-          this.#cache.apply({ type: event.type, object: event.object, revision: event.revision, ...(event.key === undefined ? {} : { key: event.key }) });
+          this.#cache.apply({ type: event.type, object: event.object, revision: event.revision, key: event.key });
         }
         if (event.revision > last) last = event.revision;
         // A watch that delivers is healthy: the next failure starts the backoff over.

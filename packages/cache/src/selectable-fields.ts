@@ -14,7 +14,7 @@ export interface SelectableFieldsDefinition {
   /** Every field name {@link SelectableFieldsDefinition.compute} sets, e.g. `spec.nodeName`. */
   readonly fields: readonly string[];
   /** Old names accepted in selectors and rewritten to a field, e.g. `spec.host` → `spec.nodeName`. */
-  readonly aliases?: Readonly<Record<string, string>>;
+  readonly aliases?: Readonly<Record<string, string>> | undefined;
   /**
    * Computes the field values of one object version. Called once per version;
    * return an object literal with the same keys in the same order every time
@@ -26,7 +26,7 @@ export interface SelectableFieldsDefinition {
    * The message for an unsupported field label.
    * @default `field label not supported: <label>`
    */
-  readonly unsupportedFieldMessage?: (label: string) => string;
+  readonly unsupportedFieldMessage?: ((label: string) => string) | undefined;
 }
 
 /** One resource's selectable fields; also the check {@link parseFieldSelector} runs. */
@@ -239,7 +239,7 @@ export interface SelectableFieldsRegistryOptions {
    * Register Kubernetes' core/v1 definitions ({@link KUBERNETES_SELECTABLE_FIELDS}).
    * @default true
    */
-  readonly kubernetesDefaults?: boolean;
+  readonly kubernetesDefaults?: boolean | undefined;
 }
 
 /**

@@ -30,15 +30,15 @@ import type { EventHistory } from './watch-cache-history.js';
 /** Options of the history capacity policy (all optional). */
 export interface CapacityOptions {
   /** The time window of events to keep, in milliseconds; @default 75_000 */
-  readonly windowMs?: number;
+  readonly windowMs?: number | undefined;
   /** The smallest capacity (a positive integer); @default 100 */
-  readonly lowerBound?: number;
+  readonly lowerBound?: number | undefined;
   /** The largest capacity; @default 102_400 */
-  readonly upperBound?: number;
+  readonly upperBound?: number | undefined;
   /** The starting capacity, between the bounds; @default lowerBound */
-  readonly initial?: number;
+  readonly initial?: number | undefined;
   /** How often the shrink rule is checked without writes, in milliseconds; @default 15_000 */
-  readonly checkIntervalMs?: number;
+  readonly checkIntervalMs?: number | undefined;
 }
 
 /** {@link CapacityOptions} with every default filled in. */

@@ -68,7 +68,7 @@ export interface CacheEvent {
   /** The revision of the change; above every revision applied before. */
   readonly revision: number;
   /** The storage key; @default computed by the cache's `keyOf`. */
-  readonly key?: string;
+  readonly key?: string | undefined;
 }
 
 /** A capacity change of the history, reported to {@link WatchCacheOptions.onResize}. */
@@ -106,27 +106,27 @@ export interface WatchCacheOptions {
   /** The resource, e.g. `pods`: names the selectable fields, the default key prefix and messages. */
   readonly resource: string;
   /** The key prefix of every object, ending with `/` (added if missing); @default `/<resource>/` */
-  readonly prefix?: string;
+  readonly prefix?: string | undefined;
   /** The storage key of an object; @default prefix + `<namespace>/<name>` (or `<name>` without a namespace) */
-  readonly keyOf?: (object: KubeObject) => string;
+  readonly keyOf?: ((object: KubeObject) => string) | undefined;
   /** The selectable fields of the resource; @default Kubernetes' for `resource` */
-  readonly selectableFields?: SelectableFields;
+  readonly selectableFields?: SelectableFields | undefined;
   /** The indexes; @default `[namespaceIndex()]` */
-  readonly indexes?: readonly IndexDefinition[];
+  readonly indexes?: readonly IndexDefinition[] | undefined;
   /** Time for the capacity policy, consistent-read timeouts, snapshot expiry and bookmarks; @default systemClock */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /** The history capacity policy; @default 75 s window, 100 … 102 400 events, checked every 15 s */
-  readonly capacity?: CapacityOptions;
+  readonly capacity?: CapacityOptions | undefined;
   /** How many unread events a watcher may accumulate before it is shed (a clean end, as cache_watcher.go closes; see {@link CacheWatcher.shed}); @default 1000 */
-  readonly watcherQueueLimit?: number;
+  readonly watcherQueueLimit?: number | undefined;
   /** How long a read waits for the cache to reach a revision, in milliseconds; @default 3000 */
-  readonly consistentReadTimeoutMs?: number;
+  readonly consistentReadTimeoutMs?: number | undefined;
   /** How many list snapshots to keep for continue tokens and Exact lists; @default 16 */
-  readonly maxSnapshots?: number;
+  readonly maxSnapshots?: number | undefined;
   /** How long an unused list snapshot is kept, in milliseconds; @default 75_000 */
-  readonly snapshotTtlMs?: number;
+  readonly snapshotTtlMs?: number | undefined;
   /** Period of the BOOKMARK events sent to watchers that allow them, in milliseconds; 0 for none; @default 60_000 */
-  readonly bookmarkIntervalMs?: number;
+  readonly bookmarkIntervalMs?: number | undefined;
   /**
    * `apiVersion` and `kind` of BOOKMARK objects, also on an empty cache
    * (cacher.go builds bookmarks from the resource's own type; client-go's
@@ -134,37 +134,37 @@ export interface WatchCacheOptions {
    * resource that is not built in; @default the built-in resource's (see
    * {@link resolveObjectKind}).
    */
-  readonly objectKind?: ObjectKind;
+  readonly objectKind?: ObjectKind | undefined;
   /**
    * Called after each capacity change of the history (during an `apply`, or
    * from the capacity timer). What it throws is ignored: the change is applied
    * whole either way.
    */
-  readonly onResize?: (resize: CapacityResize) => void;
+  readonly onResize?: ((resize: CapacityResize) => void) | undefined;
   /**
    * A dispatcher that takes over live delivery (routing, bounded queues, slow
    * watcher handling): watchers then run in routed mode. The {@link Cacher}
    * sets this; @default none — the cache notifies every watcher of every change.
    */
-  readonly fanout?: WatchFanout;
+  readonly fanout?: WatchFanout | undefined;
 }
 
 /** Options of {@link WatchCache.list}, as the Kubernetes list parameters. */
 export interface CacheListOptions {
   /** Unset: a consistent read; `"0"`: any cached state; `"N"`: see `resourceVersionMatch`. */
-  readonly resourceVersion?: string;
+  readonly resourceVersion?: string | undefined;
   /** `NotOlderThan` (state ≥ N) or `Exact` (state at N); unset with `limit`: Exact, without: NotOlderThan. */
-  readonly resourceVersionMatch?: string;
+  readonly resourceVersionMatch?: string | undefined;
   /** At most this many items (0: no limit); ignored for resourceVersion `"0"`, as Kubernetes. */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
   /** The continue token of the previous page. */
-  readonly continue?: string;
+  readonly continue?: string | undefined;
   /** @default everything */
-  readonly predicate?: SelectionPredicate;
+  readonly predicate?: SelectionPredicate | undefined;
   /** A narrower key prefix under the cache's (a namespace: `/pods/ns/`; a missing final `/` is added, as Kubernetes does); @default the cache's */
-  readonly prefix?: string;
+  readonly prefix?: string | undefined;
   /** Aborts a wait for the cache to catch up. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** The answer of {@link WatchCache.list}. */
@@ -184,21 +184,21 @@ export interface CacheListResult {
 /** Options of {@link WatchCache.watch}, as the Kubernetes watch parameters. */
 export interface CacheWatchOptions {
   /** Unset: consistent; `"0"`: from any cached state; `"N"`: the changes after N. */
-  readonly resourceVersion?: string;
+  readonly resourceVersion?: string | undefined;
   /** Must be `NotOlderThan` when `sendInitialEvents` is set, and unset otherwise. */
-  readonly resourceVersionMatch?: string;
+  readonly resourceVersionMatch?: string | undefined;
   /** Send the state as ADDED events first (then a bookmark with the initial-events-end annotation); see the class doc. */
-  readonly sendInitialEvents?: boolean;
+  readonly sendInitialEvents?: boolean | undefined;
   /** Send BOOKMARK events (needed for the initial-events-end bookmark). */
-  readonly allowWatchBookmarks?: boolean;
+  readonly allowWatchBookmarks?: boolean | undefined;
   /** @default everything */
-  readonly predicate?: SelectionPredicate;
+  readonly predicate?: SelectionPredicate | undefined;
   /** A narrower key prefix under the cache's (a missing final `/` is added, as Kubernetes does). */
-  readonly prefix?: string;
+  readonly prefix?: string | undefined;
   /** Closes the watch when aborted; aborts a wait for the cache to catch up. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** This watcher's queue bound; @default the cache's `watcherQueueLimit` */
-  readonly queueLimit?: number;
+  readonly queueLimit?: number | undefined;
 }
 
 /** A consistent read: wait for the store's current revision, asked from the revision source. */
@@ -584,7 +584,7 @@ export class WatchCache {
     // Validation first, as the apiserver validates before it reaches the cache.
     const rv = options.resourceVersion ?? '';
     const token = options.continue ?? '';
-    const match = validateListOptions({ resourceVersion: rv, continue: token, ...(options.resourceVersionMatch === undefined ? {} : { resourceVersionMatch: options.resourceVersionMatch }) });
+    const match = validateListOptions({ resourceVersion: rv, continue: token, resourceVersionMatch: options.resourceVersionMatch });
     this.#checkReady();
     const predicate = this.#checkPredicate(options.predicate);
     const prefix = this.#checkPrefix(options.prefix);
@@ -617,11 +617,7 @@ export class WatchCache {
    */
   async watch(options: CacheWatchOptions = {}): Promise<CacheWatcher> {
     const send = options.sendInitialEvents;
-    validateListOptions({
-      watch: true,
-      ...(send === undefined ? {} : { sendInitialEvents: send }),
-      ...(options.resourceVersionMatch === undefined ? {} : { resourceVersionMatch: options.resourceVersionMatch }),
-    });
+    validateListOptions({ watch: true, sendInitialEvents: send, resourceVersionMatch: options.resourceVersionMatch });
     this.#checkReady();
     const predicate = this.#checkPredicate(options.predicate);
     const prefix = this.#checkPrefix(options.prefix);

@@ -10,9 +10,9 @@ import { badRequest } from '@apiserver-kit/core';
 /** Options of {@link JsonEncoder}. */
 export interface JsonEncoderOptions {
   /** Spaces of indentation; 0 is compact (what clients get unless they ask `?pretty=true`). @default 0 */
-  readonly indent?: number;
+  readonly indent?: number | undefined;
   /** Deepest nesting {@link JsonEncoder.decode} accepts. @default 1000 */
-  readonly maxDepth?: number;
+  readonly maxDepth?: number | undefined;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });

@@ -8,7 +8,7 @@ import { drainTo } from './write-chunks.js';
 /** Options of {@link ListEncoder}. */
 export interface ListEncoderOptions {
   /** {@link ListEncoder.stream} hands bytes to the stream whenever this many are buffered. @default 262144 */
-  readonly flushBytes?: number;
+  readonly flushBytes?: number | undefined;
 }
 
 /**

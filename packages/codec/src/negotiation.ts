@@ -33,7 +33,7 @@ export interface NegotiateEncoderOptions {
    * any request, and then must have watch framing, or the answer is 406
    * (Kubernetes' NegotiateOutputMediaTypeStream). @default false
    */
-  readonly watch?: boolean;
+  readonly watch?: boolean | undefined;
   /**
    * Conversions the host serves for `as=<Kind>;g=<group>;v=<version>` ranges,
    * as `Kind;group;version` strings (e.g. `Table;meta.k8s.io;v1`). A range
@@ -41,7 +41,7 @@ export interface NegotiateEncoderOptions {
    * `meta.k8s.io` in any format but JSON and YAML (Kubernetes serves tables in
    * those two only; `PartialObjectMetadata` in every format). @default []
    */
-  readonly conversions?: readonly string[];
+  readonly conversions?: readonly string[] | undefined;
   /**
    * The request's `?pretty=` query parameter, if any. When non-empty it alone
    * decides (besides the range's `pretty=1`): `1`, `t`, `true`, `TRUE`, `True`

@@ -50,9 +50,9 @@ export interface ProtobufEncoderOptions {
    * The message types and kinds the encoder knows; sealed by the constructor.
    * @default defaultProtobufSchemas() (core/v1 Pod, Node, Namespace, ConfigMap, their lists, Status)
    */
-  readonly schemas?: ProtobufSchemaRegistry;
+  readonly schemas?: ProtobufSchemaRegistry | undefined;
   /** Deepest nesting of enveloped objects inside RawExtensions that `decode` follows. @default 16 */
-  readonly maxEmbeddingDepth?: number;
+  readonly maxEmbeddingDepth?: number | undefined;
 }
 
 const MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';

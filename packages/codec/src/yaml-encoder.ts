@@ -35,9 +35,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Options of {@link YamlEncoder}. */
 export interface YamlEncoderOptions {
   /** Spaces of indentation. @default 2 */
-  readonly indent?: number;
+  readonly indent?: number | undefined;
   /** Deepest nesting {@link YamlEncoder.decode} accepts. @default 1000 */
-  readonly maxDepth?: number;
+  readonly maxDepth?: number | undefined;
 }
 
 /**

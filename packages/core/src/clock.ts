@@ -37,7 +37,7 @@ export interface TimerOptions {
    * Housekeeping that must not keep the process alive on its own (Node's
    * `unref()`): a watch cache's capacity check, say. @default false
    */
-  readonly background?: boolean;
+  readonly background?: boolean | undefined;
 }
 
 function setSystemTimer(callback: () => void, delayMs: number, options?: TimerOptions): Timer {

@@ -48,19 +48,19 @@ export type StatusReason = keyof typeof STATUS_REASONS;
 
 /** One cause in `Status.details.causes`. */
 export interface StatusCause {
-  readonly reason?: string;
-  readonly message?: string;
-  readonly field?: string;
+  readonly reason?: string | undefined;
+  readonly message?: string | undefined;
+  readonly field?: string | undefined;
 }
 
 /** `Status.details`: what the failure was about. */
 export interface StatusDetails {
-  readonly name?: string;
-  readonly group?: string;
-  readonly kind?: string;
-  readonly uid?: string;
-  readonly causes?: readonly StatusCause[];
-  readonly retryAfterSeconds?: number;
+  readonly name?: string | undefined;
+  readonly group?: string | undefined;
+  readonly kind?: string | undefined;
+  readonly uid?: string | undefined;
+  readonly causes?: readonly StatusCause[] | undefined;
+  readonly retryAfterSeconds?: number | undefined;
 }
 
 /**
@@ -70,7 +70,7 @@ export interface StatusDetails {
  */
 export interface StatusListMeta {
   /** A continue token the client may use to go on (Kubernetes' etcd3 `handleCompactedErrorForPaging`). */
-  readonly continue?: string;
+  readonly continue?: string | undefined;
 }
 
 /** The Kubernetes `Status` object (meta/v1), as sent on the wire for a failure. */
@@ -88,13 +88,13 @@ export interface Status {
 /** Options of {@link StatusError}. */
 export interface StatusErrorOptions {
   /** The `Status.details` to send. */
-  readonly details?: StatusDetails;
+  readonly details?: StatusDetails | undefined;
   /** The underlying error, passed through as `Error.cause`. */
   readonly cause?: unknown;
   /** HTTP code; @default the code of `reason` in {@link STATUS_REASONS}. */
-  readonly code?: number;
+  readonly code?: number | undefined;
   /** `Status.metadata`; @default `{}` */
-  readonly metadata?: StatusListMeta;
+  readonly metadata?: StatusListMeta | undefined;
 }
 
 /**

@@ -4,13 +4,13 @@ import { unitRandom } from './internal/unit-random.js';
 /** Options of {@link Backoff}. */
 export interface BackoffOptions {
   /** The cap of the first retry's delay, in milliseconds. @default 100 */
-  readonly baseMs?: number;
+  readonly baseMs?: number | undefined;
   /** The largest delay, in milliseconds. @default 30000 */
-  readonly maxMs?: number;
+  readonly maxMs?: number | undefined;
   /** Growth of the cap per attempt. @default 2 */
-  readonly factor?: number;
+  readonly factor?: number | undefined;
   /** Random source in [0, 1); answers outside [0, 1] (NaN included) are clamped into it. @default Math.random */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
 }
 
 /**
@@ -68,13 +68,13 @@ export function retryAfterOf(error: unknown): number | undefined {
 /** Options of {@link retryWithBackoff}. */
 export interface RetryOptions extends BackoffOptions {
   /** Attempts in total, the first included. @default 5 */
-  readonly maxAttempts?: number;
+  readonly maxAttempts?: number | undefined;
   /** Whether to retry after `error`. @default retry when the error carries a Retry-After or a 429/503/504 `code` */
-  readonly shouldRetry?: (error: unknown, attempt: number) => boolean;
+  readonly shouldRetry?: ((error: unknown, attempt: number) => boolean) | undefined;
   /** Aborting stops waiting; the promise rejects with `signal.reason`. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Where sleeps are scheduled. @default {@link monotonicClock} */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
 }
 
 function isRetryable(error: unknown): boolean {

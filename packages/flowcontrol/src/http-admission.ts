@@ -12,13 +12,13 @@ export interface HttpAdmissionOptions {
   /** Reads the request's attributes (after the host's authentication). */
   readonly attributes: (request: IncomingMessage) => RequestAttributes;
   /** 1st gate: token buckets, the cheapest rejection. */
-  readonly limiter?: MultiLevelLimiter;
+  readonly limiter?: MultiLevelLimiter | undefined;
   /** 2nd gate: concurrency by read-only/mutating. */
-  readonly maxInFlight?: MaxInFlight;
+  readonly maxInFlight?: MaxInFlight | undefined;
   /** The Retry-After of max-in-flight rejections (it has no policy of its own). @default 1 s */
-  readonly maxInFlightRetryAfter?: RetryAfterPolicy;
+  readonly maxInFlightRetryAfter?: RetryAfterPolicy | undefined;
   /** 3rd gate: priority levels with fair queuing (may wait in a queue). */
-  readonly priorityAndFairness?: PriorityAndFairness;
+  readonly priorityAndFairness?: PriorityAndFairness | undefined;
 }
 
 /** What an admitted request holds: `release()` gives back its in-flight slot and seats; idempotent. */

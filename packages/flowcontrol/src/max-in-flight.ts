@@ -4,9 +4,9 @@ import { isReadOnlyVerb, type RequestAttributes } from './request-attributes.js'
 /** Options of {@link MaxInFlight}. */
 export interface MaxInFlightOptions {
   /** Concurrent read-only requests (`get`, `list`, non-long-running). 0 = unlimited. @default 400 (Kubernetes' `--max-requests-inflight`) */
-  readonly readOnly?: number;
+  readonly readOnly?: number | undefined;
   /** Concurrent mutating requests. 0 = unlimited. @default 200 (Kubernetes' `--max-mutating-requests-inflight`) */
-  readonly mutating?: number;
+  readonly mutating?: number | undefined;
 }
 
 /** A held in-flight slot; `release()` is idempotent. */

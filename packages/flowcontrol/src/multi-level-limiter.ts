@@ -21,7 +21,7 @@ export interface LimitRule {
   /** The rule's bucket: a shared {@link TokenBucket} or the limit to create one with. */
   readonly limit: TokenBucket | BucketLimit;
   /** Tokens each request takes. @default 1 */
-  readonly tokens?: number;
+  readonly tokens?: number | undefined;
 }
 
 /** A level of rules; within a level the first matching rule applies, and a request matching none passes the level. */
@@ -49,21 +49,21 @@ export interface PriorityClass {
 /** Options of {@link MultiLevelLimiter}. */
 export interface MultiLevelLimiterOptions {
   /** Level `global`, rule `read-only`: every `get`/`list`/`watch` takes a token. @default no limit */
-  readonly readOnly?: TokenBucket | BucketLimit;
+  readonly readOnly?: TokenBucket | BucketLimit | undefined;
   /** Level `global`, rule `mutating`: every other verb takes a token. @default no limit */
-  readonly mutating?: TokenBucket | BucketLimit;
+  readonly mutating?: TokenBucket | BucketLimit | undefined;
   /** Further levels, each applied in order after `global`. @default [] */
-  readonly levels?: readonly LimitLevel[];
+  readonly levels?: readonly LimitLevel[] | undefined;
   /** Requests that skip every level (e.g. `{ groups: 'system:masters' }`). @default none */
-  readonly exempt?: AttributeMatch | readonly AttributeMatch[];
+  readonly exempt?: AttributeMatch | readonly AttributeMatch[] | undefined;
   /** Priority classes, checked in order; the first match applies. @default [] */
-  readonly priorities?: readonly PriorityClass[];
+  readonly priorities?: readonly PriorityClass[] | undefined;
   /** The reserve of requests in no priority class. @default 0.1 when `priorities` are given, else 0 */
-  readonly reserve?: number;
+  readonly reserve?: number | undefined;
   /** The Retry-After of rejections. @default a {@link CongestionRetryAfter} on the limiter's clock */
-  readonly retryAfter?: RetryAfterPolicy;
+  readonly retryAfter?: RetryAfterPolicy | undefined;
   /** Where time comes from. @default {@link monotonicClock} */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
 }
 
 /** An admitted request: the limiter has taken its tokens. */

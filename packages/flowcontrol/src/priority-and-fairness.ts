@@ -10,17 +10,17 @@ export interface PriorityLevel {
   /** The level's name. */
   readonly name: string;
   /** Exempt levels never queue nor reject (the control plane's own traffic). @default false */
-  readonly exempt?: boolean;
+  readonly exempt?: boolean | undefined;
   /** This level's share of the server's concurrency. @default 30 */
-  readonly nominalConcurrencyShares?: number;
+  readonly nominalConcurrencyShares?: number | undefined;
   /** Queues for fair queuing; 0 = no queuing, reject when the seats are taken. @default 64 */
-  readonly queues?: number;
+  readonly queues?: number | undefined;
   /** Queues dealt to each flow (shuffle sharding). @default 6 */
-  readonly handSize?: number;
+  readonly handSize?: number | undefined;
   /** Requests a queue holds while every seat is taken. @default 50 */
-  readonly queueLengthLimit?: number;
+  readonly queueLengthLimit?: number | undefined;
   /** Milliseconds a request may wait in its queue before it is rejected. @default 15000 */
-  readonly maxWaitMs?: number;
+  readonly maxWaitMs?: number | undefined;
 }
 
 /** How requests of a flow schema are split into flows. */
@@ -33,21 +33,21 @@ export interface FlowSchema {
   /** The priority level its requests go to. */
   readonly priorityLevel: string;
   /** Lower is checked first; ties go by name. @default 1000 */
-  readonly matchingPrecedence?: number;
+  readonly matchingPrecedence?: number | undefined;
   /** Which requests match (a list: any of them). */
   readonly match: AttributeMatch | readonly AttributeMatch[];
   /** Splits matching requests into flows by user or namespace; absent = one flow for the schema. */
-  readonly distinguisher?: FlowDistinguisher;
+  readonly distinguisher?: FlowDistinguisher | undefined;
 }
 
 /** Options of {@link PriorityAndFairness}. */
 export interface PriorityAndFairnessOptions {
   /** Seats shared by the non-exempt levels in proportion to their shares, at most 2^31 − 1. @default 600 (Kubernetes' 400 + 200) */
-  readonly serverConcurrencyLimit?: number;
+  readonly serverConcurrencyLimit?: number | undefined;
   /** The priority levels; an `exempt` and a `catch-all` level are added when missing. @default {@link defaultPriorityLevels}() */
-  readonly priorityLevels?: readonly PriorityLevel[];
+  readonly priorityLevels?: readonly PriorityLevel[] | undefined;
   /** The flow schemas; requests matching none go to `catch-all`. @default {@link defaultFlowSchemas}() */
-  readonly flowSchemas?: readonly FlowSchema[];
+  readonly flowSchemas?: readonly FlowSchema[] | undefined;
   /**
    * Seats per request. Its answer is clamped as Kubernetes' estimators clamp
    * theirs (`request/list_work_estimator.go`): rounded up, at least 1
@@ -56,19 +56,19 @@ export interface PriorityAndFairnessOptions {
    * throws a TypeError from the call that asked for it.
    * @default {@link createWorkEstimator}() — LISTs of unknown size cost the maximum (10)
    */
-  readonly workEstimator?: WorkEstimator;
+  readonly workEstimator?: WorkEstimator | undefined;
   /** The Retry-After of rejections. @default a {@link CongestionRetryAfter} on the dispatcher's clock */
-  readonly retryAfter?: RetryAfterPolicy;
+  readonly retryAfter?: RetryAfterPolicy | undefined;
   /** The service time fair queuing assumes before it knows the real one, in milliseconds. @default 3 */
-  readonly estimatedServiceMs?: number;
+  readonly estimatedServiceMs?: number | undefined;
   /** Where time comes from. @default {@link monotonicClock} */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
 }
 
 /** Options of {@link PriorityAndFairness.admit}. */
 export interface AdmitOptions {
   /** Aborting removes the request from its queue; the promise rejects with `signal.reason`. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** An admitted request: it holds `seats` of its level until `release()`. */
@@ -229,6 +229,39 @@ class Ticket extends QueueEntry implements Admission {
 }
 
 /**
+ * The shape of a priority level from plain JavaScript (the numbers are checked where they are read).
+ * @throws TypeError naming the field: `priorityLevels[]`, `priorityLevels[].exempt`.
+ */
+function checkPriorityLevel(config: unknown): void {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) fail('priorityLevels[]', 'an object', config);
+  const exempt = (config as { exempt?: unknown }).exempt;
+  if (exempt !== undefined && typeof exempt !== 'boolean') fail('priorityLevels[].exempt', 'a boolean', exempt);
+}
+
+const DISTINGUISHERS: readonly unknown[] = ['ByUser', 'ByNamespace'];
+
+/**
+ * The shape of a flow schema from plain JavaScript: Kubernetes' `ValidateFlowSchemaSpec`
+ * requires the same fields (name, priority level, rules), a matching precedence of 1 to 10000,
+ * and a known distinguisher method.
+ * @throws TypeError naming the field (`flowSchemas[].match`, …); RangeError for a precedence out of range.
+ */
+function checkFlowSchema(schema: unknown): void {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) fail('flowSchemas[]', 'an object', schema);
+  const { name, priorityLevel, matchingPrecedence, match, distinguisher } = schema as Partial<Record<keyof FlowSchema, unknown>>;
+  if (typeof name !== 'string') fail('flowSchemas[].name', 'a string', name);
+  if (typeof priorityLevel !== 'string') fail('flowSchemas[].priorityLevel', 'a string', priorityLevel);
+  if (matchingPrecedence !== undefined) {
+    const constraint = 'an integer from 1 to 10000';
+    if (typeof matchingPrecedence !== 'number' || !Number.isSafeInteger(matchingPrecedence)) fail('flowSchemas[].matchingPrecedence', constraint, matchingPrecedence);
+    if (matchingPrecedence < 1 || matchingPrecedence > 10_000) fail('flowSchemas[].matchingPrecedence', constraint, matchingPrecedence, RangeError);
+  }
+  const isMatch = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!(isMatch(match) || (Array.isArray(match) && match.every(isMatch)))) fail('flowSchemas[].match', 'an object or an array of objects', match);
+  if (distinguisher !== undefined && !DISTINGUISHERS.includes(distinguisher)) fail('flowSchemas[].distinguisher', '"ByUser", "ByNamespace" or undefined', distinguisher);
+}
+
+/**
  * Kubernetes' API Priority and Fairness: flow schemas (by precedence) map each
  * request to a priority level and a flow; each level owns a share of the
  * server's seats and fair-queues its flows, so one noisy flow cannot starve the
@@ -266,7 +299,10 @@ export class PriorityAndFairness {
     // would not give back what was taken. Kubernetes' own limits are 32-bit integers.
     if (serverLimit > MAX_SEATS) fail('serverConcurrencyLimit', `a positive integer no larger than ${MAX_SEATS}`, serverLimit, RangeError);
     const estimatedServiceMs = positiveNumber('estimatedServiceMs', options.estimatedServiceMs ?? 3);
+    if (options.priorityLevels !== undefined && !Array.isArray(options.priorityLevels)) fail('priorityLevels', 'an array', options.priorityLevels);
+    if (options.flowSchemas !== undefined && !Array.isArray(options.flowSchemas)) fail('flowSchemas', 'an array', options.flowSchemas);
     const configs = [...(options.priorityLevels ?? defaultPriorityLevels())];
+    for (const config of configs) checkPriorityLevel(config);
     if (!configs.some((level) => level.name === 'exempt')) configs.push({ name: 'exempt', exempt: true });
     if (!configs.some((level) => level.name === 'catch-all')) configs.push({ name: 'catch-all', nominalConcurrencyShares: 5, queues: 0 });
     let totalShares = 0;
@@ -304,7 +340,10 @@ export class PriorityAndFairness {
       );
       this.#levels.set(config.name, { name: config.name, exempt: false, set, maxSeats: concurrencyLimit, exemptExecuting: 0, exemptDispatched: 0 });
     }
-    const schemas = [...(options.flowSchemas ?? defaultFlowSchemas())].sort(
+    const given = [...(options.flowSchemas ?? defaultFlowSchemas())];
+    // Checked before sorting, which reads them: a schema without `match` would otherwise fail as a TypeError from deep in compileMatch.
+    for (const schema of given) checkFlowSchema(schema);
+    const schemas = given.sort(
       (a, b) => (a.matchingPrecedence ?? 1000) - (b.matchingPrecedence ?? 1000) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
     );
     this.#schemas = schemas.map((schema) => {

@@ -6,21 +6,21 @@
 /** The attributes of one request, as the host's authentication and routing found them. */
 export interface RequestAttributes {
   /** The authenticated user name, e.g. `system:kube-scheduler`. */
-  readonly user?: string;
+  readonly user?: string | undefined;
   /** The user's groups, e.g. `['system:masters']`. */
-  readonly groups?: readonly string[];
+  readonly groups?: readonly string[] | undefined;
   /** The `User-Agent` header. */
-  readonly userAgent?: string;
+  readonly userAgent?: string | undefined;
   /** The Kubernetes verb: `get`, `list`, `watch`, `create`, `update`, `patch`, `delete`, `deletecollection`, … */
   readonly verb: string;
   /** The resource, e.g. `pods`. */
-  readonly resource?: string;
+  readonly resource?: string | undefined;
   /** The subresource, e.g. `status`. */
-  readonly subresource?: string;
+  readonly subresource?: string | undefined;
   /** The namespace; absent for cluster-scoped requests. */
-  readonly namespace?: string;
+  readonly namespace?: string | undefined;
   /** Whether the request is long-running (watch, exec, proxy): excluded from max-in-flight. */
-  readonly isLongRunning?: boolean;
+  readonly isLongRunning?: boolean | undefined;
 }
 
 /**
@@ -36,14 +36,14 @@ export type Pattern = string;
  * of the request's groups matches. An empty object matches every request.
  */
 export interface AttributeMatch {
-  readonly user?: Pattern | readonly Pattern[];
-  readonly groups?: Pattern | readonly Pattern[];
-  readonly userAgent?: Pattern | readonly Pattern[];
-  readonly verb?: Pattern | readonly Pattern[];
-  readonly resource?: Pattern | readonly Pattern[];
-  readonly subresource?: Pattern | readonly Pattern[];
-  readonly namespace?: Pattern | readonly Pattern[];
-  readonly isLongRunning?: boolean;
+  readonly user?: Pattern | readonly Pattern[] | undefined;
+  readonly groups?: Pattern | readonly Pattern[] | undefined;
+  readonly userAgent?: Pattern | readonly Pattern[] | undefined;
+  readonly verb?: Pattern | readonly Pattern[] | undefined;
+  readonly resource?: Pattern | readonly Pattern[] | undefined;
+  readonly subresource?: Pattern | readonly Pattern[] | undefined;
+  readonly namespace?: Pattern | readonly Pattern[] | undefined;
+  readonly isLongRunning?: boolean | undefined;
 }
 
 const READ_ONLY_VERBS: ReadonlySet<string> = new Set(['get', 'list', 'watch', 'proxy']);

@@ -32,25 +32,25 @@ export interface RetryAfterStep {
 /** Options of {@link CongestionRetryAfter}. */
 export interface CongestionRetryAfterOptions {
   /** Tokens in the congestion bucket. @default 1024 (2^10) */
-  readonly capacity?: number;
+  readonly capacity?: number | undefined;
   /** Milliseconds in which an empty congestion bucket refills completely. @default 1000 */
-  readonly windowMs?: number;
+  readonly windowMs?: number | undefined;
   /** The Retry-After while the bucket is more than half full. @default 1 */
-  readonly minSeconds?: number;
+  readonly minSeconds?: number | undefined;
   /** The Retry-After when the bucket is (nearly) empty; Kubernetes' APF goes up to 32. @default 8 */
-  readonly maxSeconds?: number;
+  readonly maxSeconds?: number | undefined;
   /**
    * Explicit steps, checked in order; the first whose `above` the available
    * fraction exceeds wins, else `maxSeconds`.
    * @default doubling from `minSeconds` per halving of the bucket: > 1/2 → 1, > 1/4 → 2, > 1/8 → 4, else 8
    */
-  readonly steps?: readonly RetryAfterStep[];
+  readonly steps?: readonly RetryAfterStep[] | undefined;
   /** Adds up to this fraction of the step, at random, to spread retries (0 = none). @default 0 */
-  readonly jitter?: number;
+  readonly jitter?: number | undefined;
   /** Random source in [0, 1) for the jitter; answers outside [0, 1] (NaN included) are clamped into it. @default Math.random */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
   /** Where time comes from. @default {@link monotonicClock} */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
 }
 
 /**
@@ -126,9 +126,9 @@ export class CongestionRetryAfter implements RetryAfterPolicy {
 /** Options of {@link WaitTimeRetryAfter}. */
 export interface WaitTimeRetryAfterOptions {
   /** The smallest answer. @default 1 */
-  readonly minSeconds?: number;
+  readonly minSeconds?: number | undefined;
   /** The largest answer. @default 32 */
-  readonly maxSeconds?: number;
+  readonly maxSeconds?: number | undefined;
 }
 
 /**

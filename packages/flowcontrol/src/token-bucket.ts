@@ -7,7 +7,7 @@ export interface TokenBucketOptions {
   /** The capacity: the most tokens the bucket holds, and the largest single take. */
   readonly burst: number;
   /** Where time comes from. @default {@link monotonicClock} */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
 }
 
 interface Waiter {

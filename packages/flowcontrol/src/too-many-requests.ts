@@ -54,7 +54,7 @@ export class TooManyRequestsError extends StatusError {
   readonly rule: string | undefined;
   readonly #retryAfterSeconds: number;
 
-  constructor(message: string, retryAfterSeconds: number, options: { readonly level?: string; readonly rule?: string; readonly cause?: unknown } = {}) {
+  constructor(message: string, retryAfterSeconds: number, options: { readonly level?: string | undefined; readonly rule?: string | undefined; readonly cause?: unknown } = {}) {
     super('TooManyRequests', message, { details: { retryAfterSeconds }, ...(options.cause === undefined ? {} : { cause: options.cause }) });
     this.name = 'TooManyRequestsError';
     this.#retryAfterSeconds = retryAfterSeconds;

@@ -17,13 +17,13 @@ export interface WorkEstimatorOptions {
    * when unknown, which costs `maxSeats`: assume the worst.
    * @default unknown for every resource
    */
-  readonly objectCount?: (resource: string, namespace: string | undefined) => number | undefined;
+  readonly objectCount?: ((resource: string, namespace: string | undefined) => number | undefined) | undefined;
   /** Objects per seat. @default 100 */
-  readonly objectsPerSeat?: number;
+  readonly objectsPerSeat?: number | undefined;
   /** The fewest seats of any request. @default 1 */
-  readonly minSeats?: number;
+  readonly minSeats?: number | undefined;
   /** The most seats of any request. @default 10 */
-  readonly maxSeats?: number;
+  readonly maxSeats?: number | undefined;
 }
 
 /**

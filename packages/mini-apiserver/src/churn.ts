@@ -25,15 +25,15 @@ export interface ChurnOptions {
   /** Pod updates per second (a positive number). */
   readonly ratePerSecond: number;
   /** The clock of ticks and elapsed time. @default monotonicClock */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /** Uniform numbers in [0, 1) choosing pods and changes. @default Math.random */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
   /** The registry to find `pods` in. @default CORE_V1_RESOURCES */
-  readonly resources?: readonly ResourceInfo[];
+  readonly resources?: readonly ResourceInfo[] | undefined;
   /** Milliseconds between ticks. @default 100 */
-  readonly tickMs?: number;
+  readonly tickMs?: number | undefined;
   /** How often the list of pod keys is re-read from storage, in milliseconds. @default 10 000 */
-  readonly refreshMs?: number;
+  readonly refreshMs?: number | undefined;
 }
 
 /** What a churn generator has done so far (live counters). */

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MemoryStorage } from '@apiserver-kit/storage';
 import { type Churn, startChurn } from './churn.js';
+import { CORE_V1_RESOURCES, storagePrefix } from './resources.js';
 import { startApiServer } from './server.js';
 
 /** What `mini-apiserver start` runs with, after flags and environment. */
@@ -55,10 +56,10 @@ over an in-memory synthetic cluster, for kubectl and controllers to talk to.
 Options:
   --port <n>         port to listen on (0 picks a free one)   [env MINI_APISERVER_PORT, default 8080]
   --host <address>   address to listen on                     [env MINI_APISERVER_HOST, default 127.0.0.1]
-  --namespaces <n>   namespaces to create                     [default 10]
+  --namespaces <n>   namespaces to seed (+ the system ones)   [default 10]
   --nodes <n>        nodes to create                          [default 100]
   --pods <n>         pods to create, spread over the nodes    [default 3000]
-  --configmaps <n>   configmaps per namespace                 [default 3]
+  --configmaps <n>   configmaps per seeded namespace          [default 3]
   --churn <n>        pod status updates per second            [default 0: none]
   --seed <n>         seed of the synthetic cluster            [default 1]
   --profiling        serve /debug/profile?seconds=N (a V8 CPU profile)
@@ -81,7 +82,7 @@ function integer(name: string, text: string, min: number, max: number): number |
 /**
  * Reads the command line (without `node` and the script: `process.argv.slice(2)`)
  * and the environment. Flags take `--flag value` or `--flag=value`; flags
- * beat the environment. Never throws: a bad line is `{ error }`.
+ * beat the environment; a bare `--` is ignored. Never throws: a bad line is `{ error }`.
  */
 export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliOptions | CliError {
   const values: Record<IntegerFlag, number> = { port: 8080, namespaces: 10, nodes: 100, pods: 3000, configmaps: 3, seed: 1 };
@@ -98,8 +99,12 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   const envHost = env['MINI_APISERVER_HOST'];
   if (envHost !== undefined && envHost !== '') host = envHost;
 
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+  // A bare `--` is skipped wherever it appears: package managers pass it through
+  // (`pnpm start -- --help` runs `cli.js start -- --help` under pnpm 10), and
+  // this command takes no positional arguments it could be protecting.
+  const args = argv.filter((arg) => arg !== '--');
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
     if (arg === 'start' && i === 0) continue;
     if (arg === 'help' && i === 0) {
       command = 'help';
@@ -123,7 +128,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     if (eq >= 0) {
       text = arg.slice(eq + 1);
     } else {
-      const next = argv[i + 1];
+      const next = args[i + 1];
       if (next === undefined || next.startsWith('--')) return { error: `--${name} needs a value` };
       text = next;
       i++;
@@ -160,6 +165,13 @@ function hostForUrl(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
+/** How many objects of each served resource the store holds, by resource name (`pods`, …). */
+async function countResources(storage: MemoryStorage): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const info of CORE_V1_RESOURCES) counts[info.resource] = (await storage.list(storagePrefix(info))).items.length;
+  return counts;
+}
+
 /**
  * Runs the command line and resolves with the exit status: 0 after `--help`
  * or a clean shutdown (on SIGINT or SIGTERM), 2 for a bad command line, 1
@@ -191,9 +203,14 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    stderr.write(`mini-apiserver: cannot start on ${hostForUrl(options.host)}:${options.port}: ${message}\n`);
+    // A taken port is the usual reason: say how to pick another one.
+    const hint = (error as { code?: unknown } | null)?.code === 'EADDRINUSE' ? '\nChoose another port with --port N or MINI_APISERVER_PORT=N (--port 0 picks a free one).' : '';
+    stderr.write(`mini-apiserver: cannot start on ${hostForUrl(options.host)}:${options.port}: ${message}${hint}\n`);
     return 1;
   }
+  // Counted from the store, not the options: the bootstrap namespaces
+  // (kube-node-lease, …) come on top of the seeded ones, and kubectl lists them all.
+  const counts = await countResources(storage);
   let churn: Churn | undefined;
   if (options.churn > 0) churn = startChurn(storage, { ratePerSecond: options.churn });
   const dir = mkdtempSync(join(tmpdir(), 'mini-apiserver-'));
@@ -201,8 +218,8 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
   writeFileSync(kubeconfig, server.kubeconfig(), { mode: 0o600 });
   stdout.write(
     [
-      `mini-apiserver serving ${server.url} — ${options.namespaces} namespaces, ${options.nodes} nodes, ${options.pods} pods, ` +
-        `${options.configmaps} configmaps per namespace${options.churn > 0 ? `, ${options.churn} pod updates/s` : ''}` +
+      `mini-apiserver serving ${server.url} — ${counts['namespaces'] ?? 0} namespaces, ${counts['nodes'] ?? 0} nodes, ${counts['pods'] ?? 0} pods, ` +
+        `${counts['configmaps'] ?? 0} configmaps${options.churn > 0 ? `, ${options.churn} pod updates/s` : ''}` +
         `${options.profiling ? ', /debug/profile on' : ''} (ready in ${Date.now() - started} ms)`,
       '',
       'Point kubectl at it:',

@@ -27,9 +27,9 @@ export const MAX_PROFILE_SECONDS = 300;
 /** Options of {@link captureCpuProfile}. */
 export interface CaptureCpuProfileOptions {
   /** Stops the profile early (the profile so far is returned); already aborted: rejects with its reason, nothing captured. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Time for the profile's length; @default systemClock */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
 }
 
 /**

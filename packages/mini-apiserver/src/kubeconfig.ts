@@ -9,11 +9,11 @@
 /** Options of {@link kubeconfigFor}. */
 export interface KubeconfigOptions {
   /** The name of the cluster, user and context. @default 'mini-apiserver' */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** The context's default namespace. @default 'default' */
-  readonly namespace?: string;
+  readonly namespace?: string | undefined;
   /** A bearer token to send (the server reads it as the user name, for flow control). @default none */
-  readonly token?: string;
+  readonly token?: string | undefined;
 }
 
 /** The kubeconfig YAML text pointing at `url`. */

@@ -30,7 +30,7 @@ export interface ApiServerMetricsOptions {
    * The registry to register the series in (say, one shared with the host's
    * own series). It must not hold them already. @default a fresh `Registry`
    */
-  readonly registry?: Registry;
+  readonly registry?: Registry | undefined;
 }
 
 /** The upper bounds of `apiserver_request_duration_seconds`, Kubernetes' (endpoints/metrics `requestLatencies`), in seconds. */

@@ -17,21 +17,21 @@ import { CORE_V1_RESOURCES, type ResourceInfo, storageKey } from './resources.js
 /** Options of {@link syntheticCluster}. */
 export interface SyntheticClusterOptions {
   /** Namespaces, including `default` and `kube-system` (at least those two are always made). @default 10 */
-  readonly namespaces?: number;
+  readonly namespaces?: number | undefined;
   /** Nodes. @default 100 */
-  readonly nodes?: number;
+  readonly nodes?: number | undefined;
   /** Pods, spread round-robin over the namespaces and, when running, over the nodes. @default 3000 */
-  readonly pods?: number;
+  readonly pods?: number | undefined;
   /** ConfigMaps per namespace. @default 3 */
-  readonly configmaps?: number;
+  readonly configmaps?: number | undefined;
   /** The seed of the generator: same seed, same cluster. @default 1 */
-  readonly seed?: number;
+  readonly seed?: number | undefined;
   /**
    * The creation time of every object (ISO 8601; the storage sets its own
    * `creationTimestamp` on create, so this only fixes the times inside
    * statuses). @default '2026-01-01T00:00:00Z'
    */
-  readonly startTime?: string;
+  readonly startTime?: string | undefined;
 }
 
 /** One object to create, under its storage key. */

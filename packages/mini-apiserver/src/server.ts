@@ -43,31 +43,31 @@ export type SeedOptions = SyntheticClusterOptions;
 /** Options of {@link startApiServer}. */
 export interface ApiServerOptions {
   /** TCP port; 0 picks a free one. @default 0 */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** Address to listen on. @default '127.0.0.1' */
-  readonly host?: string;
+  readonly host?: string | undefined;
   /** The store of record. @default a new MemoryStorage on `clock` */
-  readonly storage?: Storage;
+  readonly storage?: Storage | undefined;
   /** Objects written to storage before serving: a list of `{ key, object }`, or the options of a synthetic cluster. @default none */
-  readonly seed?: Iterable<SeedObject> | SeedOptions;
+  readonly seed?: Iterable<SeedObject> | SeedOptions | undefined;
   /** Time for caches, watches, flow control and the default storage (a FakeClock in tests). @default systemClock */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /** The resources served. @default CORE_V1_RESOURCES (namespaces, nodes, pods, configmaps) */
-  readonly resources?: readonly ResourceInfo[];
+  readonly resources?: readonly ResourceInfo[] | undefined;
   /** The largest request body, in bytes (Kubernetes': 3 MiB). @default 3 * 1024 * 1024 */
-  readonly maxRequestBodyBytes?: number;
+  readonly maxRequestBodyBytes?: number | undefined;
   /** Flow control gates, or `false` for none. @default API Priority and Fairness with `system:` users exempt (see FlowControlOptions) */
-  readonly flowControl?: FlowControlOptions | false;
+  readonly flowControl?: FlowControlOptions | false | undefined;
   /** Serve `/debug/profile?seconds=N` (a V8 CPU profile). @default false */
-  readonly enableProfiling?: boolean;
+  readonly enableProfiling?: boolean | undefined;
   /** Where request, cache and flow-control metrics go. @default a new ApiServerMetrics (its own registry) */
-  readonly metrics?: ApiServerMetrics;
+  readonly metrics?: ApiServerMetrics | undefined;
   /** Create the namespaces Kubernetes' bootstrap creates (default, kube-system, kube-public, kube-node-lease) when missing. @default true */
-  readonly bootstrapNamespaces?: boolean;
+  readonly bootstrapNamespaces?: boolean | undefined;
   /** Watches without `timeoutSeconds` end after a random time in [this, 2·this) seconds (`--min-request-timeout`). @default 1800 */
-  readonly minRequestTimeoutSeconds?: number;
+  readonly minRequestTimeoutSeconds?: number | undefined;
   /** Jitter for watch timeouts and generated names. @default Math.random */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
 }
 
 /** A running server. */

@@ -46,26 +46,26 @@ export interface TableOptions {
    * object's metadata), or nothing.
    * @default 'Metadata' — Kubernetes' default; kubectl asks for `Object`.
    */
-  readonly includeObject?: IncludeObjectPolicy;
+  readonly includeObject?: IncludeObjectPolicy | undefined;
   /**
    * Whether the `-o wide` columns (priority 1) are included. The server
    * always sends them, as Kubernetes does, and kubectl hides them unless
    * asked; `false` drops both their definitions and their cells.
    * @default true
    */
-  readonly wide?: boolean;
+  readonly wide?: boolean | undefined;
   /**
    * Leave `columnDefinitions` empty, as Kubernetes does for every event of a
    * Table watch after the first (`TableOptions.NoHeaders`). Kubernetes
    * writes `null` there; this writes `[]`, which every client reads alike.
    * @default false
    */
-  readonly noHeaders?: boolean;
+  readonly noHeaders?: boolean | undefined;
   /**
    * The list's metadata. @default for a single object its resourceVersion (as
    * Kubernetes' table convertor takes it from the object), else empty.
    */
-  readonly listMeta?: ListMeta;
+  readonly listMeta?: ListMeta | undefined;
 }
 
 const TABLE_API_VERSION = 'meta.k8s.io/v1';

@@ -40,6 +40,14 @@ describe('parseArgs()', () => {
     expect(parseArgs(['help'])).toMatchObject({ command: 'help' });
   });
 
+  it('a bare `--` is ignored wherever it appears (pnpm 10 passes `pnpm start -- --help` through as `start -- --help`)', () => {
+    expect(parseArgs(['start', '--', '--help'])).toMatchObject({ command: 'help' });
+    expect(parseArgs(['--', 'start', '--port', '9000'])).toEqual({ ...DEFAULTS, port: 9000 });
+    expect(parseArgs(['start', '--port', '--', '9000'])).toEqual({ ...DEFAULTS, port: 9000 });
+    expect(parseArgs(['--', '--'])).toEqual(DEFAULTS);
+    expect(parseArgs(['start', '--', 'extra'])).toEqual({ error: 'unexpected argument: "extra"' });
+  });
+
   it('bad command lines → { error } with a message naming the problem', () => {
     expect(parseArgs(['stop'])).toEqual({ error: 'unknown command: "stop"' });
     expect(parseArgs(['--prot', '80'])).toEqual({ error: 'unknown flag: --prot' });

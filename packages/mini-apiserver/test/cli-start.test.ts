@@ -32,6 +32,8 @@ describe('runCli()', () => {
     await waitFor(() => stdout.text.includes('Ctrl-C'));
     const url = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout.text)![1]!;
     expect(stdout.text).toContain(`kubectl --server ${url} get pods -A`);
+    // Counted from the store: 3 seeded namespaces plus kube-node-lease from the bootstrap, as `kubectl get ns` lists them.
+    expect(stdout.text).toContain(' — 4 namespaces, 4 nodes, 30 pods, 9 configmaps, 5 pod updates/s (ready in ');
     const kubeconfig = /export KUBECONFIG=(\S+)/.exec(stdout.text)![1]!;
     expect(existsSync(kubeconfig)).toBe(true);
     const version = (await (await fetch(`${url}/version`)).json()) as { minor: string };
@@ -61,7 +63,7 @@ describe('runCli()', () => {
     expect(stdout.text).toBe(HELP);
   });
 
-  it('a port in use → exit 1 with the listen error', async () => {
+  it('a port in use → exit 1 with the listen error and how to choose another port', async () => {
     const signals = new EventEmitter();
     const first = sink();
     const running = runCli(['--port', '0', '--pods', '0', '--nodes', '0'], { env: {}, stdout: first, stderr: sink(), signals });
@@ -70,6 +72,7 @@ describe('runCli()', () => {
     const stderr = sink();
     expect(await runCli(['--port', port, '--pods', '0', '--nodes', '0'], { env: {}, stdout: sink(), stderr, signals: new EventEmitter() })).toBe(1);
     expect(stderr.text).toMatch(new RegExp(`^mini-apiserver: cannot start on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+    expect(stderr.text).toMatch(/\nChoose another port with --port N or MINI_APISERVER_PORT=N \(--port 0 picks a free one\)\.\n$/);
     signals.emit('SIGINT');
     expect(await running).toBe(0);
   });

@@ -5,7 +5,7 @@ export { MemoryStorage } from './memory-storage.js';
 export type { MemoryStorageOptions } from './memory-storage.js';
 export { validateObjectMeta } from './object-meta.js';
 export { backoffDelay, DEFAULT_RETRY, resolveRetryOptions, retryOnConflict } from './retry.js';
-export type { RetryOnConflictOptions, RetryOptions } from './retry.js';
+export type { PartialRetryOptions, RetryOnConflictOptions, RetryOptions } from './retry.js';
 export type {
   AddedEvent,
   BookmarkEvent,

@@ -32,7 +32,7 @@ import { sameEncoding } from './internal/same-encoding.js';
 import { type ChangeEvent, RevisionLog } from './memory-storage-log.js';
 import { MemoryWatch, type WatchSource } from './memory-storage-watch.js';
 import { validateObjectMeta } from './object-meta.js';
-import { backoffDelay, resolveRetryOptions, type RetryOptions } from './retry.js';
+import { backoffDelay, type PartialRetryOptions, resolveRetryOptions, type RetryOptions } from './retry.js';
 import type {
   CreateOptions,
   DeleteOptions,
@@ -51,29 +51,29 @@ import { checkPrefix, parseKey } from './storage-key.js';
 /** Options of {@link MemoryStorage}. */
 export interface MemoryStorageOptions {
   /** Time for automatic compaction, `creationTimestamp` and retry sleeps; @default systemClock */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /**
    * Automatic compaction keeps every change younger than this many
    * milliseconds…; `Infinity` keeps everything; @default 300_000 (5 minutes)
    */
-  readonly retainMs?: number;
+  readonly retainMs?: number | undefined;
   /**
    * …and, whichever is more, the last this many revisions; `Infinity` keeps
    * everything; @default 100_000
    */
-  readonly retainRevisions?: number;
+  readonly retainRevisions?: number | undefined;
   /**
    * The waits of `guaranteedUpdate` after a lost race: 10, 20, 40, 80 ms, then
    * 80 ms on (the waits grow for `steps - 1` retries, then hold; the retries
    * themselves have no bound); @default DEFAULT_RETRY (5 steps from 10 ms, factor 2, jitter 0.1)
    */
-  readonly retry?: Partial<RetryOptions>;
+  readonly retry?: PartialRetryOptions | undefined;
   /** The default `bufferSize` of a watch; @default 1024 */
-  readonly watchBufferSize?: number;
+  readonly watchBufferSize?: number | undefined;
   /** The source of retry jitter, in [0, 1); @default Math.random */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
   /** Generates `metadata.uid` on create; @default crypto.randomUUID */
-  readonly uid?: () => string;
+  readonly uid?: (() => string) | undefined;
 }
 
 /** One state of a key; `object` is `undefined` for a deletion (tombstone). */

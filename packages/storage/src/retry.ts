@@ -27,6 +27,12 @@ export interface RetryOptions {
 }
 
 /**
+ * {@link RetryOptions} as a caller overrides them: any field may be left out
+ * or `undefined`, and then keeps its default.
+ */
+export type PartialRetryOptions = { readonly [K in keyof RetryOptions]?: RetryOptions[K] | undefined };
+
+/**
  * The default: client-go's `retry.DefaultRetry` (5 steps from 10 ms, jitter
  * 0.1) but with factor 2 instead of 1, so that the waits grow: 10, 20, 40 and
  * 80 ms, 150 ms in all before the last attempt. `Storage.guaranteedUpdate`
@@ -39,7 +45,7 @@ export const DEFAULT_RETRY: RetryOptions = Object.freeze({ steps: 5, durationMs:
  *
  * @throws TypeError/RangeError naming the offending option.
  */
-export function resolveRetryOptions(options: Partial<RetryOptions> | undefined, defaults: RetryOptions = DEFAULT_RETRY): RetryOptions {
+export function resolveRetryOptions(options: PartialRetryOptions | undefined, defaults: RetryOptions = DEFAULT_RETRY): RetryOptions {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new TypeError(`Expected \`retry\` to be an object, got ${received(options)}`);
   }
@@ -64,13 +70,13 @@ export function backoffDelay(options: RetryOptions, attempt: number, random: () 
 }
 
 /** Options of {@link retryOnConflict}. */
-export interface RetryOnConflictOptions extends Partial<RetryOptions> {
+export interface RetryOnConflictOptions extends PartialRetryOptions {
   /** The clock the waits run on; @default systemClock */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
   /** Aborts during a wait; the promise rejects with `signal.reason`. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** The source of jitter, in [0, 1); @default Math.random */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
 }
 
 /**
@@ -100,8 +106,8 @@ function checkNumber(name: string, value: unknown, min: number, constraint: stri
   if (value < min) throw new RangeError(`Expected \`${name}\` to be ${constraint}, got ${received(value)}`);
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  const out: Partial<T> = {};
+function stripUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  const out: { [K in keyof T]?: Exclude<T[K], undefined> } = {};
   for (const [key, item] of Object.entries(value)) if (item !== undefined) (out as Record<string, unknown>)[key] = item;
   return out;
 }

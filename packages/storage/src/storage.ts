@@ -5,7 +5,7 @@
  * the conformance suite in `@apiserver-kit/storage/conformance`.
  */
 import type { KubeObject } from '@apiserver-kit/codec';
-import type { RetryOptions } from './retry.js';
+import type { PartialRetryOptions } from './retry.js';
 
 /**
  * A change to one key, in revision order. Events are frozen and shared: every
@@ -61,22 +61,22 @@ export interface BookmarkEvent {
 /** `metadata.uid` / `metadata.resourceVersion` the current object must carry for a write to proceed. */
 export interface Preconditions {
   /** The object's `metadata.uid` must equal this. */
-  readonly uid?: string;
+  readonly uid?: string | undefined;
   /** The object's `metadata.resourceVersion` must equal this (decimal string). */
-  readonly resourceVersion?: string;
+  readonly resourceVersion?: string | undefined;
 }
 
 /** Options of {@link Storage.list}. */
 export interface ListOptions {
   /** List the state at this revision; @default the current revision. */
-  readonly revision?: number;
+  readonly revision?: number | undefined;
   /** At most this many items (a positive integer); @default no limit. */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
   /**
    * Start at this key, inclusive (pass the previous page's `nextKey`). Must lie
    * under the prefix.
    */
-  readonly startKey?: string;
+  readonly startKey?: string | undefined;
 }
 
 /** The answer of {@link Storage.list}. */
@@ -101,7 +101,7 @@ export interface ListResult {
 /** Options of {@link Storage.create}. */
 export interface CreateOptions {
   /** Aborts before the write; the promise rejects with `signal.reason`. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -119,25 +119,25 @@ export interface GuaranteedUpdateOptions {
    * Checked against the current object before every attempt (the fresh one
    * after a lost race); a mismatch is a Conflict, not retried.
    */
-  readonly preconditions?: Preconditions;
+  readonly preconditions?: Preconditions | undefined;
   /** Call `tryUpdate(undefined)` for a missing key instead of failing with NotFound; @default false */
-  readonly ignoreNotFound?: boolean;
+  readonly ignoreNotFound?: boolean | undefined;
   /**
    * The waits between attempts after a lost race: they grow for the first
    * `steps - 1` retries, then hold. The number of attempts has no bound (as
    * in Kubernetes); end a hopeless update with `signal`. @default the store's retry options.
    */
-  readonly retry?: Partial<RetryOptions>;
+  readonly retry?: PartialRetryOptions | undefined;
   /** Aborts between attempts and during backoff sleeps; the promise rejects with `signal.reason`. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Options of {@link Storage.delete}. */
 export interface DeleteOptions {
   /** Checked against the current object; a mismatch is a Conflict. */
-  readonly preconditions?: Preconditions;
+  readonly preconditions?: Preconditions | undefined;
   /** Aborts before the write; the promise rejects with `signal.reason`. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Options of {@link Storage.watch}. */
@@ -148,14 +148,14 @@ export interface WatchOptions {
    * compaction point fails the watch with Expired 410 `The resourceVersion for
    * the provided watch is too old.`
    */
-  readonly fromRevision?: number;
+  readonly fromRevision?: number | undefined;
   /** Ends the iteration cleanly (no error) when aborted. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * How many live events may wait for the consumer before the watch ends with
    * Gone 410; @default the store's default (MemoryStorage: 1024).
    */
-  readonly bufferSize?: number;
+  readonly bufferSize?: number | undefined;
 }
 
 /**

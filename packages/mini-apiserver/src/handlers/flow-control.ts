@@ -26,15 +26,15 @@ import {
 /** The flow control of a server: any of the flowcontrol gates, applied in the order limiter, max-in-flight, APF. */
 export interface FlowControlOptions {
   /** Token buckets per level (1st gate). @default none */
-  readonly limiter?: MultiLevelLimiter;
+  readonly limiter?: MultiLevelLimiter | undefined;
   /** Read-only / mutating concurrency (2nd gate). @default none */
-  readonly maxInFlight?: MaxInFlight;
+  readonly maxInFlight?: MaxInFlight | undefined;
   /**
    * Priority levels with fair queuing (3rd gate): an instance, options for
    * one (its defaults filled in as below), or `false` for none.
    * @default Kubernetes' suggested levels and schemas, `system:` users exempt, LIST cost from the cache's object counts
    */
-  readonly priorityAndFairness?: PriorityAndFairness | PriorityAndFairnessOptions | false;
+  readonly priorityAndFairness?: PriorityAndFairness | PriorityAndFairnessOptions | false | undefined;
 }
 
 /** The user a request runs as. */
@@ -88,20 +88,16 @@ export function createFlowControl(
   let apf: PriorityAndFairness | undefined;
   if (configured instanceof PriorityAndFairness) apf = configured;
   else if (configured !== false) {
+    // Defaults per option, not `{ ...defaults, ...configured }`: an option set to `undefined` means unset.
     apf = new PriorityAndFairness({
-      priorityLevels: defaultPriorityLevels(),
-      flowSchemas: hostFlowSchemas(),
-      workEstimator: createWorkEstimator({ objectCount }),
-      clock,
       ...configured,
+      priorityLevels: configured?.priorityLevels ?? defaultPriorityLevels(),
+      flowSchemas: configured?.flowSchemas ?? hostFlowSchemas(),
+      workEstimator: configured?.workEstimator ?? createWorkEstimator({ objectCount }),
+      clock: configured?.clock ?? clock,
     });
   }
   if (options?.limiter === undefined && options?.maxInFlight === undefined && apf === undefined) return undefined;
-  const admit = createHttpAdmission({
-    attributes,
-    ...(options?.limiter === undefined ? {} : { limiter: options.limiter }),
-    ...(options?.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
-    ...(apf === undefined ? {} : { priorityAndFairness: apf }),
-  });
+  const admit = createHttpAdmission({ attributes, limiter: options?.limiter, maxInFlight: options?.maxInFlight, priorityAndFairness: apf });
   return { admit, priorityAndFairness: apf };
 }

@@ -61,7 +61,7 @@ export async function serveList(read: ReadRequest): Promise<void> {
   const options = listQuery(query);
   const result = await cacherOf(read).list({
     ...options,
-    ...(resource.namespace === undefined ? {} : { namespace: resource.namespace }),
+    namespace: resource.namespace,
     signal: read.signal,
   });
   const listMeta = {
@@ -113,8 +113,8 @@ export async function serveWatch(read: ReadRequest, onStarted: () => void, onWat
   try {
     watcher = await cacherOf(read).watch({
       ...options,
-      ...(fieldSelector === undefined ? {} : { fieldSelector }),
-      ...(resource.namespace === undefined ? {} : { namespace: resource.namespace }),
+      fieldSelector,
+      namespace: resource.namespace,
       timeoutSeconds,
       signal: read.signal,
     });
