@@ -198,6 +198,20 @@ describe('kubectl writes, in the kubectl-writes namespace', () => {
     expect(again.stderr).toContain('pods "hello" already exists');
   });
 
+  it('create -f: a typo\'d top-level field fails with the server\'s strict decoding error (with --validate=false kubectl sends Ignore: dropped)', async () => {
+    const path = await kubectl.file('typo.yaml', `apiVersion: v1\nkind: Pod\nmetadata:\n  name: typo\nspek:\n  containers:\n  - name: main\n    image: nginx\n`);
+    const result = await kubectl.run(['create', ...validation, '-n', WRITES, '-f', path]);
+    if (validation.length === 0) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('Error from server (BadRequest)');
+      expect(result.stderr).toContain('Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spek"');
+      await expect(stored('typo')).rejects.toMatchObject({ reason: 'NotFound' });
+    } else {
+      expect(result.stdout.trim()).toBe('pod/typo created');
+      expect((await stored('typo'))['spek']).toBeUndefined();
+    }
+  });
+
   it('get pods -w: lists, then prints a line for a pod created meanwhile and for a change', async () => {
     const child = kubectl.spawn(['get', 'pods', '-n', WRITES, '-w']);
     let output = '';

@@ -69,7 +69,7 @@ export function listQuery(query: URLSearchParams): ListQuery {
 /**
  * Checks the write parameters every mutating verb accepts: `dryRun` (refused:
  * this server does not simulate writes), `fieldValidation` (Strict, Warn,
- * Ignore: accepted; unknown fields are kept, never an error here) and
+ * Ignore: applied by field-validation.ts) and
  * `fieldManager` (accepted, unused: no managed fields).
  *
  * @throws StatusError BadRequest 400

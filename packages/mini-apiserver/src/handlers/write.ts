@@ -12,6 +12,7 @@ import { applyPatch, PATCH_CONTENT_TYPES } from '../patch.js';
 import { initialPodStatus } from '../pod-status.js';
 import { apiVersionOf, type ResourceInfo, storageKey } from '../resources.js';
 import type { ServerContext } from './context.js';
+import { checkBodyFields, checkPatchedFields, fieldValidationDirective, setWarningHeaders } from './field-validation.js';
 import { checkWriteQuery, integerParam } from './query.js';
 import type { ResourceRequest } from './request-info.js';
 import { writeList, writeObject } from './respond.js';
@@ -67,6 +68,7 @@ export async function serveCreate(write: WriteRequest): Promise<void> {
   checkWriteQuery(query);
   const encoder = outputOf(write);
   const object = asResourceObject(info, await decodeBody(write));
+  const warnings = checkBodyFields(info, object, fieldValidationDirective(query));
   ensureNamespaceMatches(info, object, resource.namespace);
   await admitNamespace(context, info, resource.namespace);
   // podStrategy.PrepareForCreate: a new pod is Pending. Kubernetes replaces any status sent; here one sent is kept,
@@ -78,6 +80,7 @@ export async function serveCreate(write: WriteRequest): Promise<void> {
     validateObject(info, object);
     try {
       const stored = await context.storage.create(storageKey(info, object.metadata['name'] as string, namespace), object, { signal: write.signal });
+      setWarningHeaders(write.response, warnings);
       await writeObject(write.request, write.response, 201, stored, encoder);
       return;
     } catch (error) {
@@ -99,6 +102,7 @@ export async function serveUpdate(write: WriteRequest): Promise<void> {
   checkWriteQuery(query);
   const encoder = outputOf(write);
   const object = asResourceObject(info, await decodeBody(write));
+  const warnings = checkBodyFields(info, object, fieldValidationDirective(query));
   ensureNamespaceMatches(info, object, resource.namespace);
   ensureNameMatches(object, name);
   const uid = object.metadata['uid'];
@@ -113,6 +117,7 @@ export async function serveUpdate(write: WriteRequest): Promise<void> {
     },
     { preconditions, signal: write.signal },
   );
+  setWarningHeaders(write.response, warnings);
   await writeObject(write.request, write.response, 200, stored, encoder);
 }
 
@@ -131,10 +136,14 @@ export async function servePatch(write: WriteRequest): Promise<void> {
   }
   const encoder = outputOf(write);
   const body = await readRequestBody(request, { limitBytes: context.maxRequestBodyBytes });
+  const directive = fieldValidationDirective(query);
+  let warnings: string[] = [];
   const stored = await context.storage.guaranteedUpdate(
     storageKey(info, name, resource.namespace),
     (current) => {
       const patched = asResourceObject(info, applyPatch(info, current!, body, contentType));
+      // The patched result is decoded as the patchers decode it (re-done on each conflict retry: the last attempt's warnings count).
+      warnings = checkPatchedFields(info, patched, directive);
       const meta = current!.metadata ?? {};
       // Name and namespace are the key's: a patch cannot move an object (Kubernetes: field is immutable).
       const errors = [];
@@ -149,6 +158,7 @@ export async function servePatch(write: WriteRequest): Promise<void> {
     },
     { signal: write.signal },
   );
+  setWarningHeaders(write.response, warnings);
   await writeObject(write.request, write.response, 200, stored, encoder);
 }
 
