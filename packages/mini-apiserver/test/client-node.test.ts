@@ -14,7 +14,7 @@ import { FakeClock } from '@apiserver-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORE_V1_RESOURCES, storageKey } from '../src/resources.js';
 import { type ApiServer, startApiServer } from '../src/server.js';
-import { pod } from './server-helpers.js';
+import { eventually, pod } from './server-helpers.js';
 
 const podsInfo = CORE_V1_RESOURCES.find((info) => info.resource === 'pods')!;
 const namespacesInfo = CORE_V1_RESOURCES.find((info) => info.resource === 'namespaces')!;
@@ -24,16 +24,6 @@ const PAST_EVERY_WATCH_MS = 2 * MIN_REQUEST_TIMEOUT_SECONDS * 1000 + 1000;
 /** More than the watch cache history's time window (75 s). */
 const PAST_HISTORY_WINDOW_MS = 80_000;
 
-/** Polls `read` (on the real event loop: the clients talk over loopback) until `done` holds; fails after `timeoutMs`. */
-async function eventually<T>(read: () => T, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(value)?.slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** An informer with everything it did recorded: events by kind, (re)connects, lists, errors. */
 interface Recorded {

@@ -4,6 +4,7 @@ import { isStatusError } from '@apiserver-kit/core';
 import { applyPatch } from '../src/patch.js';
 import { CORE_V1_RESOURCES } from '../src/resources.js';
 import type { ResourceInfo } from '../src/resources.js';
+import { documentFields, patchFields } from './patch-arbitraries.js';
 
 const MERGE = 'application/merge-patch+json';
 const configmaps = CORE_V1_RESOURCES.find((info) => info.resource === 'configmaps')!;
@@ -92,18 +93,8 @@ describe('applyPatch() — application/merge-patch+json (evanphx MergePatch)', (
   });
 
   it('property: without nulls inside arrays, the result is RFC 7386 MergePatch of the current object', () => {
-    const key = fc.constantFrom('a', 'b', 'c', 'data', 'x');
-    const scalar = fc.oneof(fc.string({ maxLength: 3 }), fc.integer(), fc.boolean());
-    // Arrays hold no objects with nulls: there evanphx prunes where RFC 7386 would not.
-    const arrayValue = fc.array(fc.oneof(scalar, fc.dictionary(key, scalar, { maxKeys: 2 })), { maxLength: 3 });
-    const { patchValue } = fc.letrec((tie) => ({
-      patchValue: fc.oneof({ depthSize: 'small' }, scalar, fc.constant(null), arrayValue, fc.dictionary(key, tie('patchValue'), { maxKeys: 3 })),
-    }));
-    const { docValue } = fc.letrec((tie) => ({
-      docValue: fc.oneof({ depthSize: 'small' }, scalar, arrayValue, fc.dictionary(key, tie('docValue'), { maxKeys: 3 })),
-    }));
     fc.assert(
-      fc.property(fc.dictionary(key, docValue, { maxKeys: 4 }), fc.dictionary(key, patchValue, { maxKeys: 4 }), (doc, patch) => {
+      fc.property(documentFields, patchFields, (doc, patch) => {
         const info: ResourceInfo = configmaps;
         const base = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'default' }, ...doc };
         const fixed = { ...patch, apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } };

@@ -4,6 +4,7 @@ import { applyPatch } from '../src/patch.js';
 import { CORE_V1_RESOURCES } from '../src/resources.js';
 import type { ResourceInfo } from '../src/resources.js';
 import type { KubeObject } from '@apiserver-kit/codec';
+import { documentFields, patchFields } from './patch-arbitraries.js';
 
 const SMP = 'application/strategic-merge-patch+json';
 const MERGE = 'application/merge-patch+json';
@@ -213,17 +214,8 @@ describe('applyPatch() — application/strategic-merge-patch+json (strategicpatc
 
   it('property: on fields without a merge strategy, a strategic merge patch equals a merge patch', () => {
     const configmaps = info('configmaps');
-    const key = fc.constantFrom('a', 'b', 'c', 'data', 'x');
-    const scalar = fc.oneof(fc.string({ maxLength: 3 }), fc.integer(), fc.boolean());
-    const arrayValue = fc.array(fc.oneof(scalar, fc.dictionary(key, scalar, { maxKeys: 2 })), { maxLength: 3 });
-    const { patchValue } = fc.letrec((tie) => ({
-      patchValue: fc.oneof({ depthSize: 'small' }, scalar, fc.constant(null), arrayValue, fc.dictionary(key, tie('patchValue'), { maxKeys: 3 })),
-    }));
-    const { docValue } = fc.letrec((tie) => ({
-      docValue: fc.oneof({ depthSize: 'small' }, scalar, arrayValue, fc.dictionary(key, tie('docValue'), { maxKeys: 3 })),
-    }));
     fc.assert(
-      fc.property(fc.dictionary(key, docValue, { maxKeys: 4 }), fc.dictionary(key, patchValue, { maxKeys: 4 }), (doc, patch) => {
+      fc.property(documentFields, patchFields, (doc, patch) => {
         const current = deepFreeze({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'ns' }, ...doc });
         const bytes = body(patch);
         expect(applyPatch(configmaps, current, bytes, SMP)).toEqual(applyPatch(configmaps, current, bytes, MERGE));

@@ -12,20 +12,10 @@ import { httpListerWatcher, type ListerWatcher, Reflector, type SourceEvent, Wat
 import { afterEach, describe, expect, it } from 'vitest';
 import { CORE_V1_RESOURCES, storageKey } from '../src/resources.js';
 import { type ApiServer, startApiServer } from '../src/server.js';
-import { call, pod } from './server-helpers.js';
+import { call, eventually, pod } from './server-helpers.js';
 
 const podsInfo = CORE_V1_RESOURCES.find((info) => info.resource === 'pods')!;
 
-/** Polls `read` until `done` holds; fails after `timeoutMs` (the client and server talk over real loopback). */
-async function eventually<T>(read: () => T, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(value)?.slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** A gate a watch consumer waits at: closed, the consumer stops pulling events (a client that stopped reading). */
 class Gate {

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { FakeClock } from '@apiserver-kit/core';
 import { MemoryStorage } from '@apiserver-kit/storage';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiServer, startApiServer } from '../src/server.js';
+import { type ApiServer, type SeedObject, startApiServer } from '../src/server.js';
 import { call, openWatch, pod, tick } from './server-helpers.js';
 
 describe('startApiServer() — LIST through the cache', () => {
@@ -69,8 +69,8 @@ describe('startApiServer() — LIST through the cache', () => {
 
 describe('startApiServer() — gzip for large lists', () => {
   it('a list over 128 KiB is gzipped when the client accepts it, a small one is not', async () => {
-    const seed = [{ key: '/namespaces/big', object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'big' } } }];
-    for (let i = 0; i < 200; i++) seed.push({ key: `/configmaps/big/c-${i}`, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c-${i}`, namespace: 'big' }, data: { blob: 'x'.repeat(1024) } } as any });
+    const seed: SeedObject[] = [{ key: '/namespaces/big', object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'big' } } }];
+    for (let i = 0; i < 200; i++) seed.push({ key: `/configmaps/big/c-${i}`, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c-${i}`, namespace: 'big' }, data: { blob: 'x'.repeat(1024) } } });
     const server = await startApiServer({ seed, flowControl: false });
     try {
       const raw = await new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
