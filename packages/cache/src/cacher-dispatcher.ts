@@ -25,6 +25,7 @@
  * While the dispatcher waits, later changes wait in `incoming` (bounded by the
  * write rate times the budget, ≤ 100 ms by default); the cache keeps applying.
  */
+import { BACKGROUND_TIMER as BACKGROUND } from '@apiserver-kit/core';
 import type { Clock } from '@apiserver-kit/storage';
 import type { CacheWatcher } from './cache-watcher.js';
 import type { CacherMetrics } from './cacher-metrics.js';
@@ -56,8 +57,6 @@ interface Route {
   readonly buckets: Map<string, Set<Registration>>;
   size: number;
 }
-
-const BACKGROUND = { background: true } as const;
 
 interface Incoming {
   readonly event: HistoryEvent;

@@ -15,9 +15,10 @@
  *        watch ended, client not reading         → after drainGraceMs: response destroyed
  * ```
  */
+import { BACKGROUND_TIMER as BACKGROUND } from '@apiserver-kit/core';
 import type { ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
-import { errorEvent, internalError, isStatusError, type StatusError, type WatchEventEncoder, writeChunks } from '@apiserver-kit/codec';
+import { type CachingWatchEvent, type Encoder, errorEvent, type StatusError, toStatusError, type WatchEventEncoder, writeChunks } from '@apiserver-kit/codec';
 import { type Clock, systemClock, type Timer } from '@apiserver-kit/storage';
 import type { CacheWatcher } from './cache-watcher.js';
 import { checkDuration, checkInteger } from '@apiserver-kit/core';
@@ -38,6 +39,12 @@ export interface WatchResponseOptions {
    * deadline. @default 1000
    */
   readonly drainGraceMs?: number | undefined;
+  /**
+   * The bytes of one event, when they are not the shared frame (`event.framed(encoder)`):
+   * e.g. a server-side Table per event, which is per watcher. Called once per event, in order;
+   * a throw fails the watch with an ERROR event. @default the shared frame
+   */
+  readonly frame?: ((event: CachingWatchEvent, encoder: Encoder) => Uint8Array) | undefined;
 }
 
 /** How a streamed watch ended. */
@@ -56,8 +63,6 @@ export interface WatchResponseResult {
   /** The failure sent, for `failed`. */
   readonly error?: StatusError;
 }
-
-const BACKGROUND = { background: true } as const;
 
 /**
  * Streams `watcher` to `response` in `encoder`'s watch format until the watch
@@ -87,11 +92,11 @@ export function writeWatchResponse(watcher: CacheWatcher, response: Writable | S
   const drainGraceMs = options.drainGraceMs ?? 1000;
   checkDuration('drainGraceMs', drainGraceMs);
   const clock = options.clock ?? systemClock;
-  return stream(watcher, response, encoder, maxBatch, options.onError, clock, drainGraceMs).catch((error: unknown) => {
+  return stream(watcher, response, encoder, maxBatch, options.onError, clock, drainGraceMs, options.frame ?? sharedFrame).catch((error: unknown) => {
     // Nothing above is meant to throw; should it (a host's stream or encoder), the response must not stay open.
     watcher.close();
     response.destroy();
-    return { reason: 'failed' as const, events: 0, error: toStatus(error) };
+    return { reason: 'failed' as const, events: 0, error: toStatusError(error) };
   });
 }
 
@@ -110,15 +115,16 @@ export async function writeWatchError(response: Writable | ServerResponse, error
     if (isServerResponse(response) && !response.headersSent) {
       response.writeHead(200, { 'Content-Type': encoder.mediaType, 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
     }
-    await writeChunks(response, [errorEvent(toStatus(error)).framed(encoder.encoder)]);
+    await writeChunks(response, [errorEvent(toStatusError(error)).framed(encoder.encoder)]);
     response.end();
   } catch {
     response.destroy();
   }
 }
 
-function toStatus(error: unknown): StatusError {
-  return isStatusError(error) ? error : internalError(error instanceof Error ? error.message : String(error), error);
+
+function sharedFrame(event: CachingWatchEvent, encoder: Encoder): Uint8Array {
+  return event.framed(encoder);
 }
 
 async function stream(
@@ -129,6 +135,7 @@ async function stream(
   onError: ((error: StatusError) => void) | undefined,
   clock: Clock,
   drainGraceMs: number,
+  frame: (event: CachingWatchEvent, encoder: Encoder) => Uint8Array,
 ): Promise<WatchResponseResult> {
   let disconnected = false;
   const onClose = (): void => {
@@ -183,14 +190,14 @@ async function stream(
       let finished = false;
       try {
         for (let event = watcher.tryNext(); event !== undefined; event = batch.length < maxBatch ? watcher.tryNext() : undefined) {
-          batch.push(event.framed(framing));
+          batch.push(frame(event, framing));
         }
         if (batch.length === 0) {
           if (watcher.isDone) finished = true;
           else {
             const result = await watcher.next();
             if (result.done === true) finished = true;
-            else batch.push(result.value.framed(framing));
+            else batch.push(frame(result.value, framing));
           }
         }
       } catch (error) {
@@ -206,7 +213,7 @@ async function stream(
         }
       }
       if (failure !== undefined) {
-        const status = toStatus(failure);
+        const status = toStatusError(failure);
         try {
           onError?.(status);
         } catch {

@@ -18,6 +18,7 @@
  *                       ─▶ writeChunks (cork, writev, wait for drain) ─▶ socket
  * ```
  */
+import { BACKGROUND_TIMER as BACKGROUND } from '@apiserver-kit/core';
 import { badRequest, CachingObject, isStatusError, notFound } from '@apiserver-kit/codec';
 import { type Clock, systemClock, type Timer } from '@apiserver-kit/storage';
 import type { CacheWatcher } from './cache-watcher.js';
@@ -156,8 +157,8 @@ export interface CacherStats extends WatchCacheStats {
   readonly budgetMs: number;
 }
 
-/**
- * Every timer the Cacher sets is a background one (`unref`): a process that
+/*
+ * Every timer the Cacher sets is a background one (BACKGROUND, `unref`): a process that
  * forgot `stop()` or to close a watcher exits. Safe because a timer here never
  * produces what a consumer waits for on its own: bookmarks and the deadline
  * only matter to a consumer that something else keeps alive — an HTTP
@@ -167,7 +168,6 @@ export interface CacherStats extends WatchCacheStats {
  * before the deadline instead of ending the loop (keep something ref'd, or
  * close the watcher).
  */
-const BACKGROUND = { background: true } as const;
 
 interface WatchTimers {
   deadline: Timer | undefined;

@@ -29,6 +29,7 @@
  * progress bookmark so that the cache reaches that revision even when no
  * change arrives.
  */
+import { BACKGROUND_TIMER as BACKGROUND } from '@apiserver-kit/core';
 import { isStatusError } from '@apiserver-kit/codec';
 import { backoffDelay, type Clock, type PartialRetryOptions, resolveRetryOptions, type RetryOptions, systemClock, type Timer } from '@apiserver-kit/storage';
 import { checkDuration, sleep } from '@apiserver-kit/core';
@@ -46,9 +47,6 @@ export const VERY_SHORT_WATCH_MS = 1000;
 
 /** The message of the error reported for a very short watch (client-go's wording, without its reflector name). */
 export const VERY_SHORT_WATCH_MESSAGE = 'very short watch: Unexpected watch close - watch lasted less than a second and no items received';
-
-/** Timers that must not keep the process alive on their own. */
-const BACKGROUND = { background: true } as const;
 
 type WatchOutcome =
   | { readonly kind: 'aborted'; readonly revision: number }

@@ -24,7 +24,7 @@
  * applies the same two rules but only when an event arrives, so a burst
  * followed by silence keeps its peak memory forever.
  */
-import { checkDuration, checkInteger } from '@apiserver-kit/core';
+import { badArgument, checkDuration, checkInteger } from '@apiserver-kit/core';
 import type { EventHistory } from './watch-cache-history.js';
 
 /** Options of the history capacity policy (all optional). */
@@ -73,7 +73,7 @@ export function resolveCapacityOptions(options: CapacityOptions = {}): ResolvedC
   checkInteger('capacity.upperBound', upperBound, lowerBound);
   const initial = options.initial ?? lowerBound;
   checkInteger('capacity.initial', initial, lowerBound);
-  if (initial > upperBound) throw new RangeError(`Expected \`capacity.initial\` to be at most \`capacity.upperBound\` (${upperBound}), got \`${initial}\` (number)`);
+  if (initial > upperBound) badArgument('capacity.initial', `at most \`capacity.upperBound\` (${upperBound})`, initial, RangeError);
   const checkIntervalMs = options.checkIntervalMs ?? DEFAULT_CAPACITY.checkIntervalMs;
   checkDuration('capacity.checkIntervalMs', checkIntervalMs, 1);
   return { windowMs, lowerBound, upperBound, initial, checkIntervalMs };

@@ -21,11 +21,13 @@
  * else meanwhile, so the pass sees one version), a watch reads a
  * copy-on-write snapshot lazily. Nothing sorts on read.
  */
+import { BACKGROUND_TIMER as BACKGROUND } from '@apiserver-kit/core';
 import {
   CachingObject,
   type CachingWatchEvent,
   bookmarkObject,
   badRequest,
+  CONTINUE_EXPIRED_MESSAGE,
   expired,
   type KubeObject,
   StatusError,
@@ -215,11 +217,6 @@ interface KeptSnapshot {
   expiresAt: number;
 }
 
-/** The cache's periodic housekeeping timers (capacity check, bookmark tick). */
-const BACKGROUND = { background: true } as const;
-
-const CONTINUE_EXPIRED_MESSAGE =
-  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.';
 
 /**
  * The watch cache of one resource. Fed by a {@link Reflector} (or directly

@@ -2,8 +2,8 @@ import { createServer, get, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net';
 import { FakeClock } from '@apiserver-kit/storage';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JsonEncoder, type KubeObject, WatchEventEncoder } from '@apiserver-kit/codec';
-import { Cacher, type CacherWatchRequest, isStatusError, writeWatchResponse, type WatchResponseResult } from '../src/index.js';
+import { CachingWatchEvent, type Encoder, JsonEncoder, type KubeObject, WatchEventEncoder } from '@apiserver-kit/codec';
+import { Cacher, type CacherWatchRequest, isStatusError, writeWatchResponse, type WatchResponseOptions, type WatchResponseResult } from '../src/index.js';
 import { pod, stalledSink } from './helpers.js';
 
 const encoder = new WatchEventEncoder(new JsonEncoder());
@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 /** A loopback server (127.0.0.1, ephemeral port) serving watches of a Cacher on a fake clock. */
-async function serve(request: CacherWatchRequest = {}): Promise<Harness> {
+async function serve(request: CacherWatchRequest = {}, options: WatchResponseOptions = {}): Promise<Harness> {
   const clock = new FakeClock();
   const cacher = new Cacher({ resource: 'pods', clock, bookmarkIntervalMs: 0 });
   cacher.cache.replace([pod({ ns: 'ns', name: 'a', rv: 1 }), pod({ ns: 'ns', name: 'b', rv: 1 })], 1);
@@ -34,7 +34,7 @@ async function serve(request: CacherWatchRequest = {}): Promise<Harness> {
     const timeout = query.get('timeoutSeconds');
     results.push(
       cacher.watch({ ...request, ...(timeout === null ? {} : { timeoutSeconds: Number(timeout) }) }).then(
-        (watcher) => writeWatchResponse(watcher, res, encoder),
+        (watcher) => writeWatchResponse(watcher, res, encoder, options),
         (error: unknown) => {
           res.writeHead(isStatusError(error) ? error.code : 500).end();
           return { reason: 'failed' as const, events: 0 };
@@ -113,6 +113,22 @@ describe('writeWatchResponse — over loopback HTTP', () => {
     expect(await results[0]).toEqual({ reason: 'done', events: 3 });
     expect(cacher.metrics.watchersTerminated.get('timeout')).toBe(1);
     expect(cacher.stats.watchers).toBe(0);
+  });
+
+  it('frame — per-watcher bytes (a server-side Table per event) go through the same stream, in order, with the same deadline', async () => {
+    const seen: string[] = [];
+    const frame = (event: CachingWatchEvent, json: Encoder): Uint8Array => {
+      seen.push(event.object.getObject().metadata?.name ?? '');
+      return new CachingWatchEvent(event.type, { apiVersion: 'v1', kind: 'Marker', metadata: { name: `row-${seen.length}` } }).framed(json);
+    };
+    const { clock, url, results } = await serve({}, { frame });
+    const client = await connect(`${url}&timeoutSeconds=5`);
+    await client.until(2);
+    expect(client.events.map((e) => `${e.type} ${e.object.kind ?? ''} ${e.object.metadata?.name ?? ''}`)).toEqual(['ADDED Marker row-1', 'ADDED Marker row-2']);
+    expect(seen).toEqual(['a', 'b']);
+    clock.advance(5000);
+    await client.ended;
+    expect(await results[0]).toEqual({ reason: 'done', events: 2 });
   });
 
   it('a client disconnect closes the watcher and stops the writer', async () => {

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { badArgument, badRequest, requestEntityTooLarge } from '@apiserver-kit/core';
+import { badRequest, nonNegativeInteger, requestEntityTooLarge } from '@apiserver-kit/core';
 
 /** Options of {@link readRequestBody}. */
 export interface ReadRequestBodyOptions {
@@ -20,11 +20,10 @@ export interface ReadRequestBodyOptions {
  * @throws StatusError RequestEntityTooLarge 413 (from the header or the
  *   stream); BadRequest 400 for a malformed `Content-Length`, a body shorter
  *   than it, or a client that went away mid-body.
- * @throws RangeError for a `limitBytes` that is not a non-negative integer.
+ * @throws TypeError / RangeError for a `limitBytes` that is not a non-negative integer.
  */
 export function readRequestBody(request: IncomingMessage, options: ReadRequestBodyOptions): Promise<Uint8Array> {
-  const { limitBytes } = options;
-  if (!Number.isSafeInteger(limitBytes) || limitBytes < 0) badArgument('limitBytes', 'a non-negative integer', limitBytes, RangeError);
+  const limitBytes = nonNegativeInteger('limitBytes', options.limitBytes);
   const header = request.headers['content-length'];
   if (header !== undefined) {
     if (!/^\d+$/.test(header)) return Promise.reject(badRequest(`invalid Content-Length ${JSON.stringify(header)}`));

@@ -61,8 +61,9 @@ export function checkInteger(name: string, value: unknown, min: number): asserts
  * @throws TypeError when it is not a finite number; RangeError when it is below `min`.
  */
 export function checkDuration(name: string, value: unknown, min = 0): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) badArgument(name, 'a non-negative number of milliseconds', value);
-  if (value < min) badArgument(name, 'a non-negative number of milliseconds', value, RangeError);
+  const constraint = min === 0 ? 'a non-negative number of milliseconds' : `a number of milliseconds ≥ ${min}`;
+  if (typeof value !== 'number' || !Number.isFinite(value)) badArgument(name, constraint, value);
+  if (value < min) badArgument(name, constraint, value, RangeError);
 }
 
 /**

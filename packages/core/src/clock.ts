@@ -40,6 +40,9 @@ export interface TimerOptions {
   readonly background?: boolean | undefined;
 }
 
+/** `{ background: true }`, shared: timers that must not keep the process alive (housekeeping, deadlines of watches whose socket already does). */
+export const BACKGROUND_TIMER: TimerOptions = Object.freeze({ background: true });
+
 function setSystemTimer(callback: () => void, delayMs: number, options?: TimerOptions): Timer {
   const handle = setTimeout(callback, delayMs);
   if (options?.background === true) handle.unref();

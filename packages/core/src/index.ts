@@ -11,7 +11,7 @@ export {
   positiveNumber,
   received,
 } from './arguments.js';
-export { FakeClock, monotonicClock, sleep, systemClock } from './clock.js';
+export { BACKGROUND_TIMER, FakeClock, monotonicClock, sleep, systemClock } from './clock.js';
 export { MAX_TIMER_DELAY_MS, setLongTimer } from './long-timer.js';
 export type { Clock, Timer, TimerOptions } from './clock.js';
 export { isStatusError, STATUS_REASONS, StatusError } from './status-error.js';

@@ -52,18 +52,17 @@ export class TooManyRequestsError extends StatusError {
   readonly level: string | undefined;
   /** The rule or flow schema that rejected, when known. */
   readonly rule: string | undefined;
-  readonly #retryAfterSeconds: number;
 
   constructor(message: string, retryAfterSeconds: number, options: { readonly level?: string | undefined; readonly rule?: string | undefined; readonly cause?: unknown } = {}) {
     super('TooManyRequests', message, { details: { retryAfterSeconds }, ...(options.cause === undefined ? {} : { cause: options.cause }) });
     this.name = 'TooManyRequestsError';
-    this.#retryAfterSeconds = retryAfterSeconds;
     this.level = options.level;
     this.rule = options.rule;
   }
 
   /** Seconds the client should wait; what the host sends as `Retry-After`. */
   override get retryAfterSeconds(): number {
-    return this.#retryAfterSeconds;
+    // Read from the details the constructor set: one value for the header and the Status.
+    return this.details!.retryAfterSeconds!;
   }
 }

@@ -15,7 +15,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Cacher, fieldIndex, namespaceIndex, storageListerWatcher } from '@apiserver-kit/cache';
-import { isStatusError, StatusError, toStatusError } from '@apiserver-kit/codec';
+import { isStatusError, StatusError, toStatusError, writeStatusResponse } from '@apiserver-kit/codec';
 import { type Clock, systemClock } from '@apiserver-kit/core';
 import type { RequestAttributes } from '@apiserver-kit/flowcontrol';
 import { MemoryStorage, type Storage } from '@apiserver-kit/storage';
@@ -27,7 +27,6 @@ import { serveNonResource } from './handlers/non-resource.js';
 import { boolParam } from './handlers/query.js';
 import { serveGet, serveList, serveWatch } from './handlers/read.js';
 import { methodNotAllowed, parseResourceRequest, pathNotFound, type ResourceRequest } from './handlers/request-info.js';
-import { writeError } from './handlers/respond.js';
 import { serveCreate, serveDelete, serveDeleteCollection, servePatch, serveUpdate } from './handlers/write.js';
 import { kubeconfigFor, type KubeconfigOptions } from './kubeconfig.js';
 import { ApiServerMetrics } from './metrics.js';
@@ -200,15 +199,17 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const routes = { context, metrics, liveChecks, readyChecks, enableProfiling: options.enableProfiling === true };
 
   const attributes = new WeakMap<IncomingMessage, RequestAttributes>();
+  // The work estimator asks per LIST/WATCH: look the cacher up by resource name once, and count without listing (O(1)).
+  const cachersByResource = new Map<string, Cacher>();
+  for (const [info, cacher] of cachers) if (!cachersByResource.has(info.resource)) cachersByResource.set(info.resource, cacher);
   const flow = createFlowControl(
     options.flowControl,
     clock,
     (request) => attributes.get(request) ?? attributesOf(request, undefined, false),
     (resource, namespace) => {
-      const info = resources.find((candidate) => candidate.resource === resource);
-      const cacher = info === undefined ? undefined : cachers.get(info);
+      const cacher = cachersByResource.get(resource);
       if (cacher === undefined || !cacher.cache.isReady) return undefined;
-      return namespace === undefined ? cacher.cache.size : cacher.cache.byIndex('namespace', namespace).length;
+      return namespace === undefined ? cacher.cache.size : cacher.cache.indexer.count('namespace', namespace);
     },
   );
 
@@ -288,7 +289,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       const declared = request.headers['content-length'];
       const hasBody = request.headers['transfer-encoding'] !== undefined || (declared !== undefined && declared !== '0');
       const headers = hasBody && !request.complete ? { Connection: 'close' } : undefined;
-      writeError(response, status, context.codecs.errorEncoder(request, query), headers);
+      writeStatusResponse(response, status, context.codecs.errorEncoder(request, query), headers);
     } finally {
       response.off('close', onClose);
       try {

@@ -7,7 +7,7 @@ import type { KubeObject, ListMeta } from '@apiserver-kit/codec';
 import { apiVersionOf } from './resources.js';
 import type { ResourceInfo } from './resources.js';
 import { printerFor } from './table-printers.js';
-import type { TableColumnDefinition, TableRowCondition } from './table-printer.js';
+import type { TableColumnDefinition, TablePrinter, TableRowCondition } from './table-printer.js';
 
 export type { TableColumnDefinition, TableRowCondition } from './table-printer.js';
 
@@ -86,14 +86,12 @@ export function toTable(info: ResourceInfo, objects: readonly KubeObject[], opti
   const printer = printerFor(info.group, info.kind);
   const wide = options.wide ?? true;
   const includeObject = options.includeObject ?? 'Metadata';
-  const shown: number[] = [];
-  printer.columns.forEach((definition, index) => {
-    if (wide || definition.priority === 0) shown.push(index);
-  });
+  // Wide (the server's only use) keeps every column: no index table to build per call (a Table watch calls this per event).
+  const shown = wide ? undefined : narrowColumnsOf(printer);
   const apiVersion = apiVersionOf(info);
   const rows = objects.map((object): TableRow => {
     const printed = printer.print(object, options.now);
-    const cells = shown.length === printed.cells.length ? printed.cells : shown.map((index) => printed.cells[index]);
+    const cells = shown === undefined || shown.length === printed.cells.length ? printed.cells : shown.map((index) => printed.cells[index]);
     const embedded = embed(object, includeObject, apiVersion, info.kind);
     return {
       cells,
@@ -105,9 +103,18 @@ export function toTable(info: ResourceInfo, objects: readonly KubeObject[], opti
     kind: 'Table',
     apiVersion: TABLE_API_VERSION,
     metadata: listMetaOf(options.listMeta, objects),
-    columnDefinitions: options.noHeaders === true ? [] : shown.map((index) => printer.columns[index]!),
+    columnDefinitions: options.noHeaders === true ? [] : shown === undefined ? printer.columns : shown.map((index) => printer.columns[index]!),
     rows,
   };
+}
+
+/** The indices of a printer's priority-0 columns (what `wide: false` shows). */
+function narrowColumnsOf(printer: TablePrinter): number[] {
+  const shown: number[] = [];
+  printer.columns.forEach((definition, index) => {
+    if (definition.priority === 0) shown.push(index);
+  });
+  return shown;
 }
 
 function embed(object: KubeObject, policy: IncludeObjectPolicy, apiVersion: string, kind: string): KubeObject | undefined {

@@ -10,7 +10,7 @@
  * ```
  */
 import { isStatusError } from '@apiserver-kit/codec';
-import { checkInteger, type Clock, received, sleep, systemClock } from '@apiserver-kit/core';
+import { badArgument, checkInteger, checkOptions, type Clock, sleep, systemClock } from '@apiserver-kit/core';
 
 /** How often and how patiently to retry (the fields of client-go's `wait.Backoff`). */
 export interface RetryOptions {
@@ -46,17 +46,15 @@ export const DEFAULT_RETRY: RetryOptions = Object.freeze({ steps: 5, durationMs:
  * @throws TypeError/RangeError naming the offending option.
  */
 export function resolveRetryOptions(options: PartialRetryOptions | undefined, defaults: RetryOptions = DEFAULT_RETRY): RetryOptions {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new TypeError(`Expected \`retry\` to be an object, got ${received(options)}`);
-  }
+  checkOptions('retry', options);
   const resolved: RetryOptions = { ...defaults, ...stripUndefined(options ?? {}) };
   checkInteger('retry.steps', resolved.steps, 1);
   checkNumber('retry.durationMs', resolved.durationMs, 0, 'a non-negative number');
   checkNumber('retry.factor', resolved.factor, 1, 'a number ≥ 1');
   checkNumber('retry.jitter', resolved.jitter, 0, 'a non-negative number');
-  if (typeof resolved.capMs !== 'number' || Number.isNaN(resolved.capMs) || resolved.capMs < 0) {
-    throw new RangeError(`Expected \`retry.capMs\` to be a non-negative number, got ${received(resolved.capMs)}`);
-  }
+  // Infinity allowed (no cap), so not checkNumber; a non-number is a TypeError, as everywhere else.
+  if (typeof resolved.capMs !== 'number' || Number.isNaN(resolved.capMs)) badArgument('retry.capMs', 'a non-negative number', resolved.capMs);
+  if (resolved.capMs < 0) badArgument('retry.capMs', 'a non-negative number', resolved.capMs, RangeError);
   return resolved;
 }
 
@@ -102,8 +100,8 @@ export async function retryOnConflict<T>(fn: (attempt: number) => Promise<T> | T
 }
 
 function checkNumber(name: string, value: unknown, min: number, constraint: string): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`Expected \`${name}\` to be ${constraint}, got ${received(value)}`);
-  if (value < min) throw new RangeError(`Expected \`${name}\` to be ${constraint}, got ${received(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value)) badArgument(name, constraint, value);
+  if (value < min) badArgument(name, constraint, value, RangeError);
 }
 
 function stripUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {

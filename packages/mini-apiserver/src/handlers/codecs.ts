@@ -6,12 +6,16 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { type Decoder, type Encoder, JsonEncoder, negotiateDecoder, negotiateEncoder, ProtobufEncoder, YamlEncoder } from '@apiserver-kit/codec';
+import type { IncludeObjectPolicy } from '../table.js';
 
 /** The conversion string of server-side tables, as `negotiateEncoder` takes it. */
 export const TABLE_CONVERSION = 'Table;meta.k8s.io;v1';
 
-/** Which Table rows carry the object (Kubernetes' `includeObject` parameter). */
-export type IncludeObject = 'None' | 'Metadata' | 'Object';
+/** Which Table rows carry the object (Kubernetes' `includeObject` parameter): {@link IncludeObjectPolicy}. */
+export type IncludeObject = IncludeObjectPolicy;
+
+const TABLE_CONVERSIONS: readonly string[] = Object.freeze([TABLE_CONVERSION]);
+const NO_CONVERSIONS: readonly string[] = Object.freeze([]);
 
 /** What the response is to be written as. */
 export interface Output {
@@ -39,7 +43,7 @@ export class Codecs {
   output(request: IncomingMessage, query: URLSearchParams, options: { readonly watch?: boolean; readonly tables?: boolean } = {}): Output {
     const negotiated = negotiateEncoder(request.headers.accept, this.encoders, {
       watch: options.watch === true,
-      conversions: options.tables === true ? [TABLE_CONVERSION] : [],
+      conversions: options.tables === true ? TABLE_CONVERSIONS : NO_CONVERSIONS,
       prettyQuery: query.get('pretty') ?? undefined,
       userAgent: request.headers['user-agent'],
     });

@@ -5,10 +5,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type CacheWatcher, writeWatchError, writeWatchResponse } from '@apiserver-kit/cache';
-import { CachingWatchEvent, type Encoder, errorEvent, isStatusError, type KubeObject, toStatusError, WatchEventEncoder, writeChunks } from '@apiserver-kit/codec';
+import { CachingWatchEvent, type Encoder, isStatusError, type KubeObject, WatchEventEncoder } from '@apiserver-kit/codec';
 import { apiVersionOf, type ResourceInfo } from '../resources.js';
 import { toTable } from '../table.js';
-import { includeObjectOf } from './codecs.js';
+import { type IncludeObject, includeObjectOf } from './codecs.js';
 import type { ServerContext } from './context.js';
 import { listQuery } from './query.js';
 import type { ResourceRequest } from './request-info.js';
@@ -46,7 +46,6 @@ export async function serveGet(read: ReadRequest): Promise<void> {
       now: context.clock.now(),
       includeObject: includeObjectOf(query),
       wide: true,
-      listMeta: { resourceVersion: object.getObject().metadata?.resourceVersion ?? '' },
     });
     await writeObject(request, response, 200, table, output.encoder);
     return;
@@ -127,51 +126,32 @@ export async function serveWatch(read: ReadRequest, onStarted: () => void, onWat
   onStarted();
   onWatcher?.(1);
   try {
-    if (output.table) await streamTables(watcher, response, output.encoder, resource.info, context, includeObjectOf(query));
-    else await writeWatchResponse(watcher, response, watchEncoder, { clock: context.clock });
+    const frame = output.table ? tableFrames(resource.info, context, includeObjectOf(query)) : undefined;
+    await writeWatchResponse(watcher, response, watchEncoder, { clock: context.clock, frame });
   } finally {
     onWatcher?.(-1);
   }
 }
 
 /**
- * A watch in Table form: each event's object becomes a one-row Table (the
- * column definitions on the first event only, as Kubernetes sends them);
- * a BOOKMARK becomes an empty Table carrying its resourceVersion. These
- * events are per watcher: the shared framed bytes do not apply.
+ * The frame of one watch event in Table form: the event's object becomes a
+ * one-row Table (the column definitions on the first event only, as
+ * Kubernetes sends them); a BOOKMARK becomes an empty Table carrying its
+ * resourceVersion. These bytes are per watcher (the shared frames do not
+ * apply); `writeWatchResponse` streams them with its backpressure, ERROR
+ * event and drain deadline.
  */
-async function streamTables(watcher: CacheWatcher, response: ServerResponse, encoder: Encoder, info: ResourceInfo, context: ServerContext, includeObject: 'None' | 'Metadata' | 'Object'): Promise<void> {
-  const framing = encoder.watchFraming;
-  if (framing === undefined) throw new TypeError('Expected a watch encoder');
-  response.writeHead(200, { 'Content-Type': framing.watchMediaType, 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
-  response.flushHeaders();
-  const onClose = (): void => watcher.close();
-  response.on('close', onClose);
+function tableFrames(info: ResourceInfo, context: ServerContext, includeObject: IncludeObject): (event: CachingWatchEvent, encoder: Encoder) => Uint8Array {
   let first = true;
-  try {
-    for await (const event of watcher) {
-      const object = event.object.getObject();
-      let table: KubeObject;
-      if (event.type === 'BOOKMARK') {
-        table = toTable(info, [], { now: context.clock.now(), listMeta: { resourceVersion: object.metadata?.resourceVersion ?? '' } });
-      } else {
-        table = toTable(info, [object], { now: context.clock.now(), includeObject, wide: true });
-        if (!first) table = { ...table, columnDefinitions: [] };
-        first = false;
-      }
-      await writeChunks(response, [new CachingWatchEvent(event.type, table).framed(encoder)]);
+  return (event, encoder) => {
+    const object = event.object.getObject();
+    let table: KubeObject;
+    if (event.type === 'BOOKMARK') {
+      table = toTable(info, [], { now: context.clock.now(), listMeta: { resourceVersion: object.metadata?.resourceVersion ?? '' } });
+    } else {
+      table = toTable(info, [object], { now: context.clock.now(), includeObject, wide: true, noHeaders: !first });
+      first = false;
     }
-    response.end();
-  } catch (error) {
-    if (response.destroyed || response.writableEnded) return;
-    try {
-      await writeChunks(response, [errorEvent(toStatusError(error)).framed(encoder)]);
-      response.end();
-    } catch {
-      response.destroy();
-    }
-  } finally {
-    watcher.close();
-    response.off('close', onClose);
-  }
+    return new CachingWatchEvent(event.type, table).framed(encoder);
+  };
 }

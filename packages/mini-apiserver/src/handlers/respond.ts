@@ -1,9 +1,9 @@
 /**
- * Writing answers: single objects, streamed lists (compressed when large),
- * and failures as Kubernetes `Status` objects in the negotiated format.
+ * Writing answers: single objects and streamed lists, compressed when large
+ * (failures are answered with codec's `writeStatusResponse`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Encodable, encodeTo, type Encoder, type ListHeader, ListEncoder, SpliceBuffer, type StatusError, writeStatusResponse } from '@apiserver-kit/codec';
+import { type Encodable, encodeTo, type Encoder, type ListHeader, ListEncoder, SpliceBuffer } from '@apiserver-kit/codec';
 import { acceptsGzip, ResponseBody } from './response-body.js';
 
 const NO_CACHE = 'no-cache, private';
@@ -35,9 +35,4 @@ export async function writeList(request: IncomingMessage, response: ServerRespon
     return;
   }
   await new Promise<void>((resolve) => body.end(resolve));
-}
-
-/** Answers a failure: its Status in `encoder`'s format (see `writeStatusResponse`). */
-export function writeError(response: ServerResponse, error: unknown, encoder: Encoder, headers?: Readonly<Record<string, string>>): StatusError {
-  return writeStatusResponse(response, error, encoder, headers);
 }
