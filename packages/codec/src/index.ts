@@ -8,7 +8,7 @@ export { ListEncoder } from './list-encoder.js';
 export type { ListEncoderOptions } from './list-encoder.js';
 export { negotiateDecoder, negotiateEncoder, parseAccept, parseMediaType } from './negotiation.js';
 export type { MediaRange, NegotiatedEncoder, NegotiateEncoderOptions } from './negotiation.js';
-export type { KubeObject, ListHeader, ListMeta, ObjectMeta } from './object.js';
+export type { KubeObject, ListHeader, ListMeta, ObjectMeta, ObjectMetaShape, ObjectShape, Stored } from './object.js';
 export { CORE_V1_PROTOBUF_PACKAGE, defaultProtobufSchemas } from './protobuf-core-schemas.js';
 export { ProtobufEncoder } from './protobuf-encoder.js';
 export type { ProtobufEncoderOptions } from './protobuf-encoder.js';

@@ -39,3 +39,41 @@ export interface ListHeader {
   readonly kind: string;
   readonly metadata: ListMeta;
 }
+
+/**
+ * The `metadata` every typed object has. Its fields are the ones the blocks
+ * read; an interface without an index signature, so that generated types
+ * (kubernetes-types' `ObjectMeta`) satisfy it.
+ */
+export interface ObjectMetaShape {
+  readonly name?: string | undefined;
+  readonly generateName?: string | undefined;
+  readonly namespace?: string | undefined;
+  readonly uid?: string | undefined;
+  readonly resourceVersion?: string | undefined;
+  readonly generation?: number | undefined;
+  readonly creationTimestamp?: string | undefined;
+  readonly deletionTimestamp?: string | undefined;
+  readonly labels?: { readonly [key: string]: string } | undefined;
+  readonly annotations?: { readonly [key: string]: string } | undefined;
+}
+
+/**
+ * The constraint of the blocks' type parameters: any object with Kubernetes'
+ * envelope. `KubeObject` and kubernetes-types' interfaces (`Pod`, `Node`)
+ * satisfy it (an index signature here would shut the interfaces out).
+ */
+export interface ObjectShape {
+  readonly apiVersion?: string | undefined;
+  readonly kind?: string | undefined;
+  readonly metadata?: ObjectMetaShape | undefined;
+}
+
+/**
+ * An object as a store returns it: `metadata` present, with its name and
+ * resourceVersion. Stores and caches return frozen objects: clone before
+ * changing.
+ */
+export type Stored<T extends ObjectShape> = T & {
+  readonly metadata: NonNullable<T['metadata']> & { readonly name: string; readonly resourceVersion: string };
+};
