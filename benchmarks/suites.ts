@@ -23,6 +23,8 @@ import { e2eWatchSuite } from './e2e/watch.bench.js';
 import { apfSuite } from './flowcontrol/apf.bench.js';
 import { multiLevelSuite } from './flowcontrol/multi-level.bench.js';
 import { tryTakeSuite } from './flowcontrol/try-take.bench.js';
+import { informerSyncSuite } from './informer/sync.bench.js';
+import { workQueueSuite } from './informer/work-queue.bench.js';
 import type { Suite } from './lib/harness.js';
 import { storageListSuite } from './storage/list.bench.js';
 import { storageWriteSuite } from './storage/write.bench.js';
@@ -52,6 +54,9 @@ export const SUITES: readonly Suite[] = [
   tryTakeSuite,
   multiLevelSuite,
   apfSuite,
+  // controller
+  workQueueSuite,
+  informerSyncSuite,
   // e2e: the mini-apiserver over loopback HTTP
   e2eListSuite,
   e2eWatchSuite,

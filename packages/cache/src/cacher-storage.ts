@@ -20,6 +20,7 @@ import {
   INCONSISTENT_CONTINUE_MESSAGE,
   isStatusError,
   type KubeObject,
+  type ObjectShape,
   tooLargeResourceVersion,
 } from '@apiserver-kit/codec';
 import type { Storage } from '@apiserver-kit/storage';
@@ -29,8 +30,8 @@ import type { SelectableFields } from './selectable-fields.js';
 import type { SelectionPredicate } from './selection-predicate.js';
 import type { CacheListResult } from './watch-cache.js';
 
-/** What the Cacher reads from its storage: a `Storage` of @apiserver-kit/storage fits. */
-export type CacherStorage = Pick<Storage, 'get' | 'list'>;
+/** What the Cacher reads from its storage: a `Storage<T>` of @apiserver-kit/storage fits (`T`: the object type). */
+export type CacherStorage<T extends ObjectShape = KubeObject> = Pick<Storage<T>, 'get' | 'list'>;
 
 /** The largest chunk read from storage at once while filtering (etcd3 store.go's `maxLimit`). */
 const MAX_CHUNK = 10_000;

@@ -19,7 +19,7 @@
  * ```
  */
 import { BACKGROUND_TIMER as BACKGROUND } from '@apiserver-kit/core';
-import { badRequest, CachingObject, isStatusError, notFound } from '@apiserver-kit/codec';
+import { badRequest, CachingObject, isStatusError, type KubeObject, notFound, type ObjectShape } from '@apiserver-kit/codec';
 import { type Clock, systemClock, type Timer } from '@apiserver-kit/storage';
 import type { CacheWatcher } from './cache-watcher.js';
 import { CacherDispatcher, type WatchTrigger } from './cacher-dispatcher.js';
@@ -32,7 +32,7 @@ import { checkLimit, parseResourceVersion } from './resource-version.js';
 import { type ObjectKind, resolveObjectKind } from './resource-kinds.js';
 import { TimeBudget } from './cacher-time-budget.js';
 import { FieldSelector, parseFieldSelector } from './field-selector.js';
-import { namespaceIndex } from './indexer.js';
+import { type IndexDefinition, namespaceIndex } from './indexer.js';
 import { checkDuration, checkInteger, received } from '@apiserver-kit/core';
 import { LabelSelector, parseLabelSelector } from './label-selector.js';
 import type { ListerWatcher, SourceWatch } from './lister-watcher.js';
@@ -51,8 +51,8 @@ export interface CacherQueueSizes {
   readonly unfiltered?: number | undefined;
 }
 
-/** Options of {@link Cacher}: those of its {@link WatchCache} plus the fan-out's. */
-export interface CacherOptions extends Omit<WatchCacheOptions, 'fanout' | 'bookmarkIntervalMs' | 'watcherQueueLimit' | 'objectKind'> {
+/** Options of {@link Cacher}: those of its {@link WatchCache} plus the fan-out's; `T` is the object type. */
+export interface CacherOptions<T extends ObjectShape = KubeObject> extends Omit<WatchCacheOptions<T>, 'fanout' | 'bookmarkIntervalMs' | 'watcherQueueLimit' | 'objectKind'> {
   /**
    * `apiVersion` and `kind` of the resource's objects, carried by BOOKMARK
    * events (Kubernetes builds them from the resource's new-object function;
@@ -70,7 +70,7 @@ export interface CacherOptions extends Omit<WatchCacheOptions, 'fanout' | 'bookm
    * or the wait times out, lists with a limit and no selector while the cache
    * is not ready. @default none — those requests get the cache's answer (Expired, Timeout, TooManyRequests).
    */
-  readonly storage?: CacherStorage | undefined;
+  readonly storage?: CacherStorage<T> | undefined;
   /** Options of the Reflector (its clock defaults to the Cacher's). */
   readonly reflector?: ReflectorOptions | undefined;
   /** Per-watcher queue sizes. */
@@ -124,7 +124,7 @@ export interface CacherListRequest extends CacherRequestScope {
 }
 
 /** The answer of {@link Cacher.list}: the cache's result shape, wherever it was served from. */
-export interface CacherListResult extends CacheListResult {
+export interface CacherListResult<T extends ObjectShape = KubeObject> extends CacheListResult<T> {
   /** Where the page was read: the watch cache, or the storage (delegated, see {@link CacherOptions.storage}). */
   readonly servedFrom: 'cache' | 'storage';
 }
@@ -191,12 +191,18 @@ interface WatchTimers {
  * Caveats: with a real clock, each watcher with bookmarks or a deadline holds
  * a timer (a background one: it does not keep the process alive); call
  * {@link stop} (or close the watchers) when done.
+ *
+ * Typed objects: `new Cacher<Pod>({ resource: 'pods', … })` (kubernetes-types'
+ * `Pod`) lists and gets `CachingObject<Pod>`s (`getObject()`: a
+ * `Stored<Pod>`); @default `KubeObject`, untyped. `T` is the caller's claim
+ * about the source's objects, as in {@link WatchCache}; watch events stay
+ * untyped (their objects may be bookmarks).
  */
-export class Cacher {
+export class Cacher<T extends ObjectShape = KubeObject> {
   /** The resource name. */
   readonly resource: string;
   /** The watch cache (feed it directly when there is no `source`). */
-  readonly cache: WatchCache;
+  readonly cache: WatchCache<T>;
   /** The Reflector, when a `source` was given. */
   readonly reflector: Reflector | undefined;
   /** The counters and histograms. */
@@ -219,7 +225,7 @@ export class Cacher {
    *   `objectKind` is unset and `resource` is not a built-in resource (see
    *   `BUILT_IN_RESOURCE_KINDS`).
    */
-  constructor(options: CacherOptions) {
+  constructor(options: CacherOptions<NoInfer<T>>) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`Expected \`options\` to be an object, got ${received(options)}`);
     this.#clock = options.clock ?? systemClock;
     this.metrics = options.metrics ?? new CacherMetrics();
@@ -241,7 +247,7 @@ export class Cacher {
     this.#dispatcher = new CacherDispatcher({
       resource: options.resource,
       prefix,
-      indexes,
+      indexes: untyped(indexes),
       clock: this.#clock,
       budget: this.#budget,
       metrics: this.metrics,
@@ -264,7 +270,7 @@ export class Cacher {
       objectKind: _k,
       ...cacheOptions
     } = options;
-    this.cache = new WatchCache({
+    this.cache = new WatchCache<T>({
       ...cacheOptions,
       objectKind,
       indexes,
@@ -275,7 +281,7 @@ export class Cacher {
       fanout: this.#dispatcher,
     });
     this.resource = this.cache.resource;
-    this.#storage = options.storage;
+    this.#storage = untyped(options.storage);
     this.#fields = options.selectableFields ?? new SelectableFieldsRegistry().get(this.resource);
     this.reflector = options.source === undefined ? undefined : new Reflector(this.#observeProgress(options.source), this.cache, { ...options.reflector, clock: options.reflector?.clock ?? this.#clock });
   }
@@ -342,7 +348,7 @@ export class Cacher {
    *   {@link WatchCache.list} (Expired 410, Timeout 504, not ready) where the
    *   storage does not take over; what the storage throws where it does.
    */
-  async list(request: CacherListRequest = {}): Promise<CacherListResult> {
+  async list(request: CacherListRequest = {}): Promise<CacherListResult<T>> {
     const { predicate, prefix } = this.#selection(request);
     const storage = this.#storage;
     if (storage !== undefined) {
@@ -386,7 +392,7 @@ export class Cacher {
    *   resourceVersion, name or namespace; Timeout 504 when the cache does not
    *   reach N in time; not ready (without storage); what the storage throws.
    */
-  async get(name: string, request: CacherGetRequest = {}): Promise<CachingObject> {
+  async get(name: string, request: CacherGetRequest = {}): Promise<CachingObject<T>> {
     if (typeof name !== 'string' || name === '' || name.includes('/')) throw badRequest(`invalid name ${JSON.stringify(name)}`);
     const ns = request.namespace ?? '';
     if (typeof ns !== 'string' || ns.includes('/')) throw badRequest(`invalid namespace ${JSON.stringify(ns)}`);
@@ -394,7 +400,7 @@ export class Cacher {
     const rv = request.resourceVersion ?? '';
     const revision = rv === '' ? undefined : parseResourceVersion(rv);
     const storage = this.#storage;
-    if (storage !== undefined && (revision === undefined || !this.cache.isReady)) return CachingObject.from(await storage.get(key));
+    if (storage !== undefined && (revision === undefined || !this.cache.isReady)) return typed<T>(CachingObject.from(await storage.get(key)));
     await this.cache.waitUntilFresh(revision, request.signal);
     const object = this.cache.get(key);
     if (object === undefined) throw notFound(this.resource, name);
@@ -402,7 +408,7 @@ export class Cacher {
   }
 
   /** A list page read from storage; `latest`: at its current revision whatever the request asked (a timed-out consistent read). */
-  async #listFromStorage(storage: CacherStorage, request: CacherListRequest, predicate: SelectionPredicate, prefix: string, latest: boolean): Promise<CacherListResult> {
+  async #listFromStorage(storage: CacherStorage, request: CacherListRequest, predicate: SelectionPredicate, prefix: string, latest: boolean): Promise<CacherListResult<T>> {
     const rv = request.resourceVersion ?? '';
     const token = request.continue ?? '';
     const match = validateListOptions({ resourceVersion: request.resourceVersion, resourceVersionMatch: request.resourceVersionMatch, continue: request.continue });
@@ -435,7 +441,7 @@ export class Cacher {
     } catch {
       // See CacherDispatcher's `safely`.
     }
-    return { ...result, servedFrom: 'storage' };
+    return { ...typed<T>(result), servedFrom: 'storage' };
   }
 
   /** `source`, noting whether each watch it opens can report progress (a consistent read needs it to be answered by the cache). */
@@ -558,4 +564,26 @@ export class Cacher {
     const prefix = ns === undefined || ns === '' ? this.cache.prefix : `${this.cache.prefix}${ns}/`;
     return { predicate, prefix };
   }
+}
+
+/**
+ * The boundary between the untyped cache internals and `T`: the casts of
+ * {@link Cacher}, in one place. The cache holds what its source decoded
+ * (`KubeObject`), and the Reflector, the dispatcher and the storage path work
+ * on it untyped; `T` is the caller's claim about it (see {@link WatchCache}).
+ * A cast, not a widening: kubernetes-types' interfaces are not assignable to
+ * `KubeObject` (their `ObjectMeta` has no index signature). Overloads, so
+ * that each use names what it converts.
+ */
+function typed<T extends ObjectShape>(value: CachingObject): CachingObject<T>;
+function typed<T extends ObjectShape>(value: CacheListResult): CacheListResult<T>;
+function typed(value: unknown): unknown {
+  return value;
+}
+
+/** The other direction of {@link typed}: what is typed by `T`, as the untyped internals take it. */
+function untyped<T extends ObjectShape>(value: readonly IndexDefinition<T>[]): readonly IndexDefinition[];
+function untyped<T extends ObjectShape>(value: CacherStorage<T> | undefined): CacherStorage | undefined;
+function untyped(value: unknown): unknown {
+  return value;
 }

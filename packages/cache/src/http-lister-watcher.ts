@@ -13,17 +13,26 @@
  *                                                          large (504) — which also retries the list at once
  *   watch GET url?watch=true&resourceVersion=N&allowWatchBookmarks=true&timeoutSeconds=300…600
  *         200 ─▶ {"type":…,"object":…}{…}…   (objects split across chunks are joined; newlines optional)
+ *                or <u32 BE length><WatchEvent>…  with accept: 'protobuf' (length-delimited frames)
  *                ERROR event ─▶ its Status as a StatusError (410 Expired → the Reflector relists)
  *                stream ends / connection reset ─▶ a clean end (the Reflector resumes from the last revision)
  *         non-2xx ─▶ the Status body as a StatusError; 429 (or 5xx) with Retry-After: wait, retry (≤ maxRetries)
+ *   watchList GET url?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true…
+ *         ADDED… (the state) ─▶ BOOKMARK annotated k8s.io/initial-events-end ─▶ { initialEventsEnd: true } ─▶ changes
  * ```
+ *
+ * With `accept: 'protobuf'` it asks for `application/vnd.kubernetes.protobuf`
+ * (`;stream=watch` for watches) and accepts JSON too, as client-go does: a
+ * server that cannot encode the kind in protobuf answers JSON, and each
+ * answer is decoded by its `content-type`.
  */
 import type { Agent } from 'node:http';
-import { isStatusError, type KubeObject, type StatusError } from '@apiserver-kit/codec';
+import { INITIAL_EVENTS_END_ANNOTATION, isStatusError, type KubeObject, ProtobufEncoder, type StatusError } from '@apiserver-kit/codec';
 import { checkInteger, type Clock, received, systemClock } from '@apiserver-kit/core';
-import { httpGet, type HttpClientConfig, type OkResponse, readAll } from './internal/http-request.js';
-import { JsonObjectStream } from './internal/http-json-stream.js';
-import { protocolError, statusFromObject } from './internal/http-status.js';
+import { httpGet, type HttpClientConfig, readAll } from './internal/http-request.js';
+import { protocolError } from './internal/http-status.js';
+import { httpWatchEvents, type RawWatchEvent } from './internal/http-watch.js';
+import { acceptFor, decodeBody, type WireFormat } from './internal/http-wire.js';
 import type { ListerWatcher, SourceEvent, SourceList, SourceWatch } from './lister-watcher.js';
 
 /** Options of {@link httpListerWatcher}. */
@@ -55,6 +64,16 @@ export interface HttpListerWatcherOptions {
   readonly maxEventBytes?: number | undefined;
   /** Source of randomness in [0, 1) for the default `timeoutSeconds`; @default Math.random */
   readonly random?: (() => number) | undefined;
+  /**
+   * The format asked for: `protobuf` sends client-go's
+   * `application/vnd.kubernetes.protobuf, application/json` (lists) and
+   * `…;stream=watch` (watches), decoding with `protobuf` for the kinds its
+   * schemas know; a protobuf answer of another kind fails with InternalError
+   * 500 saying so (ask for JSON for such resources). @default 'json'
+   */
+  readonly accept?: WireFormat | undefined;
+  /** The codec of protobuf answers (share one between clients: building it costs). @default a new ProtobufEncoder() when `accept` is protobuf */
+  readonly protobuf?: ProtobufEncoder | undefined;
 }
 
 const DEFAULT_MAX_EVENT_BYTES = 64 * 1024 * 1024;
@@ -105,12 +124,19 @@ export function httpListerWatcher(options: HttpListerWatcherOptions): ListerWatc
     if (options[name] !== undefined && typeof options[name] !== 'string') throw new TypeError(`Expected \`${name}\` to be a string, got ${received(options[name])}`);
   }
   const random = options.random ?? Math.random;
+  const format = options.accept ?? 'json';
+  if (format !== 'json' && format !== 'protobuf') throw new TypeError(`Expected \`accept\` to be 'json' or 'protobuf', got ${received(options.accept)}`);
+  if (options.protobuf !== undefined && !(options.protobuf instanceof ProtobufEncoder)) throw new TypeError(`Expected \`protobuf\` to be a ProtobufEncoder, got ${received(options.protobuf)}`);
+  const protobuf = format === 'protobuf' ? (options.protobuf ?? new ProtobufEncoder()) : undefined;
+  const listAccept = acceptFor(format, false);
+  const listHeaders = listAccept === undefined ? undefined : { accept: listAccept };
   const allowBookmarks = options.allowWatchBookmarks ?? true;
   const config: HttpClientConfig = {
     headers: { ...options.headers },
     agent: options.agent,
     clock: options.clock ?? systemClock,
     maxRetries,
+    protobuf,
   };
 
   // client-go reflector's lastSyncResourceVersion / isLastSyncResourceVersionUnavailable.
@@ -127,7 +153,7 @@ export function httpListerWatcher(options: HttpListerWatcherOptions): ListerWatc
 
   /** One page; `rv` undefined on continue pages (Kubernetes forbids resourceVersion with continue). */
   const page = async (params: Readonly<Record<string, string | undefined>>, signal: AbortSignal | undefined): Promise<Page> => {
-    const response = await httpGet(urlWith(params), config, signal);
+    const response = await httpGet(urlWith(params), config, signal, listHeaders);
     let bytes: Buffer;
     try {
       bytes = await readAll(response.body);
@@ -137,7 +163,7 @@ export function httpListerWatcher(options: HttpListerWatcherOptions): ListerWatc
     } finally {
       response.destroy();
     }
-    return parsePage(bytes);
+    return parsePage(decodeBody(bytes, response.contentType, protobuf, 'the list response'));
   };
 
   /** A full list at `rv` (client-go's pager: pages, and one unpaged list when a continue token expires). */
@@ -164,6 +190,14 @@ export function httpListerWatcher(options: HttpListerWatcherOptions): ListerWatc
     return { items, revision: first.revision };
   };
 
+  const watchOf = (params: Readonly<Record<string, string>>, signal: AbortSignal | undefined): SourceWatch => {
+    const timeoutSeconds = options.timeoutSeconds ?? Math.floor(MIN_WATCH_TIMEOUT_SECONDS * (1 + random()));
+    const url = urlWith({ watch: 'true', ...params, timeoutSeconds: String(timeoutSeconds) });
+    return new HttpWatch(url, config, { format, protobuf, maxEventBytes }, signal, (revision) => {
+      lastSync = String(revision);
+    });
+  };
+
   return {
     async list({ signal }): Promise<SourceList> {
       const rv = lastSyncUnavailable ? '' : lastSync === '' ? '0' : lastSync;
@@ -181,16 +215,11 @@ export function httpListerWatcher(options: HttpListerWatcherOptions): ListerWatc
       return listed;
     },
     watch({ fromRevision, signal }): SourceWatch {
-      const timeoutSeconds = options.timeoutSeconds ?? Math.floor(MIN_WATCH_TIMEOUT_SECONDS * (1 + random()));
-      const url = urlWith({
-        watch: 'true',
-        resourceVersion: String(fromRevision),
-        ...(allowBookmarks ? { allowWatchBookmarks: 'true' } : {}),
-        timeoutSeconds: String(timeoutSeconds),
-      });
-      return new HttpWatch(url, config, maxEventBytes, signal, (revision) => {
-        lastSync = String(revision);
-      });
+      return watchOf({ resourceVersion: String(fromRevision), ...(allowBookmarks ? { allowWatchBookmarks: 'true' } : {}) }, signal);
+    },
+    watchList({ signal }): SourceWatch {
+      // client-go's reflector watchList: resourceVersion "" (the latest state), NotOlderThan, bookmarks required for the end marker.
+      return watchOf({ sendInitialEvents: 'true', resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: 'true' }, signal);
     },
   };
 }
@@ -205,16 +234,22 @@ interface Page {
 class HttpWatch implements SourceWatch {
   readonly #url: URL;
   readonly #config: HttpClientConfig;
-  readonly #maxEventBytes: number;
+  readonly #wire: { readonly format: WireFormat; readonly protobuf: ProtobufEncoder | undefined; readonly maxEventBytes: number };
   readonly #controller = new AbortController();
   readonly #onRevision: (revision: number) => void;
   readonly #outer: AbortSignal | undefined;
   readonly #onOuterAbort = (): void => this.close();
 
-  constructor(url: URL, config: HttpClientConfig, maxEventBytes: number, signal: AbortSignal | undefined, onRevision: (revision: number) => void) {
+  constructor(
+    url: URL,
+    config: HttpClientConfig,
+    wire: { readonly format: WireFormat; readonly protobuf: ProtobufEncoder | undefined; readonly maxEventBytes: number },
+    signal: AbortSignal | undefined,
+    onRevision: (revision: number) => void,
+  ) {
     this.#url = url;
     this.#config = config;
-    this.#maxEventBytes = maxEventBytes;
+    this.#wire = wire;
     this.#onRevision = onRevision;
     this.#outer = signal;
     if (signal?.aborted === true) this.#controller.abort();
@@ -227,36 +262,13 @@ class HttpWatch implements SourceWatch {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<SourceEvent> {
-    const signal = this.#controller.signal;
-    if (signal.aborted) return;
-    let response: OkResponse;
     try {
-      response = await httpGet(this.#url, this.#config, signal);
-    } catch (error) {
-      if (signal.aborted) return;
-      throw error;
-    }
-    const decoder = new JsonObjectStream(this.#maxEventBytes);
-    try {
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        // The events completed before a decoding failure in the same chunk are delivered first.
-        for (const value of decoder.push(chunk)) {
-          const event = toSourceEvent(value);
-          this.#onRevision(event.revision);
-          yield event;
-          if (signal.aborted) return;
-        }
-        const failure = decoder.failure;
-        if (failure !== undefined) throw protocolError(`unable to decode an event from the watch stream: ${failure.message}`, failure);
+      for await (const raw of httpWatchEvents(this.#url, this.#config, { ...this.#wire, signal: this.#controller.signal })) {
+        const event = toSourceEvent(raw);
+        this.#onRevision(event.revision);
+        yield event;
       }
-      // A trailing partial event is a stream cut short: the end of this watch, like an unexpected EOF in client-go.
-    } catch (error) {
-      if (signal.aborted) return;
-      if (isStatusError(error)) throw error;
-      // A connection reset or a broken gzip stream mid-watch: an end, not a failure (client-go treats probable EOFs so); the Reflector resumes from the last revision.
-      return;
     } finally {
-      response.destroy();
       this.close();
     }
   }
@@ -276,13 +288,7 @@ function revisionOf(value: unknown, what: string, allowZero = false): number {
   throw protocolError(`${what} has no valid resourceVersion: ${JSON.stringify(value) ?? 'undefined'}`);
 }
 
-function parsePage(bytes: Buffer): Page {
-  let body: unknown;
-  try {
-    body = JSON.parse(bytes.toString('utf8')) as unknown;
-  } catch (error) {
-    throw protocolError(`the list response is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, error);
-  }
+function parsePage(body: unknown): Page {
   if (!isRecord(body)) throw protocolError('the list response is not an object');
   const metadata = isRecord(body['metadata']) ? body['metadata'] : {};
   const revision = revisionOf(metadata['resourceVersion'], 'the list', true);
@@ -303,26 +309,17 @@ function parsePage(bytes: Buffer): Page {
   return { items, revision, continue: typeof token === 'string' ? token : '' };
 }
 
-/** One decoded watch event as a SourceEvent. @throws the Status of an ERROR event; InternalError 500 for a malformed event. */
-function toSourceEvent(value: unknown): SourceEvent {
-  if (!isRecord(value) || typeof value['type'] !== 'string' || !isRecord(value['object'])) throw protocolError('a watch event is not {"type": string, "object": object}');
-  const type = value['type'];
-  const object = value['object'];
-  switch (type) {
-    case 'ERROR':
-      throw statusFromObject(object, 500) ?? protocolError(`a watch ERROR event without a Status: ${safeJson(object)}`);
-    case 'BOOKMARK':
-      return { type, revision: revisionOf(isRecord(object['metadata']) ? object['metadata']['resourceVersion'] : undefined, 'a BOOKMARK event') };
-    case 'ADDED':
-    case 'MODIFIED':
-    case 'DELETED': {
-      const metadata = object['metadata'];
-      if (!isRecord(metadata)) throw protocolError(`a ${type} event's object has no metadata`);
-      return { type, object: object as KubeObject, revision: revisionOf(metadata['resourceVersion'], `a ${type} event`) };
-    }
-    default:
-      throw protocolError(`a watch event of unknown type ${JSON.stringify(type)}`);
+/** One checked watch event as a SourceEvent. @throws InternalError 500 for an event without a valid revision. */
+function toSourceEvent(raw: RawWatchEvent): SourceEvent {
+  const metadata = raw.object.metadata;
+  if (raw.type === 'BOOKMARK') {
+    const revision = revisionOf(metadata['resourceVersion'], 'a BOOKMARK event');
+    const annotations = metadata['annotations'];
+    // The end of a watchList's initial events (apiserver's k8s.io/initial-events-end annotation on the bookmark).
+    const end = isRecord(annotations) && annotations[INITIAL_EVENTS_END_ANNOTATION] === 'true';
+    return end ? { type: 'BOOKMARK', revision, initialEventsEnd: true } : { type: 'BOOKMARK', revision };
   }
+  return { type: raw.type, object: raw.object as unknown as KubeObject, revision: revisionOf(metadata['resourceVersion'], `a ${raw.type} event`) };
 }
 
 function isExpired(error: unknown): error is StatusError {
@@ -332,9 +329,4 @@ function isExpired(error: unknown): error is StatusError {
 /** apimachinery `IsTooLargeResourceVersion`: a Timeout with the ResourceVersionTooLarge cause. */
 function isTooLargeResourceVersion(error: unknown): boolean {
   return isStatusError(error, 'Timeout') && error.details?.causes?.some((cause) => cause.reason === 'ResourceVersionTooLarge') === true;
-}
-
-function safeJson(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

@@ -64,6 +64,7 @@ export type { ListOptionsToValidate } from './list-options.js';
 export { WatchCache } from './watch-cache.js';
 export type {
   CacheEvent,
+  CacheInput,
   CacheListOptions,
   CacheListResult,
   CacheWatchOptions,
@@ -80,8 +81,19 @@ export type { ChangeType } from './watch-cache-history.js';
 export { isStatusError, StatusError } from '@apiserver-kit/codec';
 export type { StatusReason } from '@apiserver-kit/codec';
 export { storageListerWatcher } from './lister-watcher.js';
+export { cacherListerWatcher } from './cacher-lister-watcher.js';
+export type { CacherListerWatcherScope } from './cacher-lister-watcher.js';
 export { httpListerWatcher } from './http-lister-watcher.js';
 export type { HttpListerWatcherOptions } from './http-lister-watcher.js';
+// The HTTP transport under httpListerWatcher, shared with the controller package's API client (one implementation of
+// Retry-After handling, Status errors and watch decoding); its contract is what the TSDoc of each says, nothing more.
+export { httpRequest, readAll } from './internal/http-request.js';
+export type { HttpClientConfig, HttpRequestInit, OkResponse } from './internal/http-request.js';
+export { httpWatchEvents } from './internal/http-watch.js';
+export type { HttpWatchOptions, RawWatchEvent } from './internal/http-watch.js';
+export { acceptFor, decodeBody, isProtobuf } from './internal/http-wire.js';
+export type { WireFormat } from './internal/http-wire.js';
+export { statusFromResponse } from './internal/http-status.js';
 export type { ListerWatcher, SourceEvent, SourceList, SourceWatch, StorageListerWatcherOptions } from './lister-watcher.js';
 export { DEFAULT_REFLECTOR_BACKOFF, Reflector, VERY_SHORT_WATCH_MESSAGE, VERY_SHORT_WATCH_MS } from './reflector.js';
-export type { ReflectorOptions, ReflectorStats } from './reflector.js';
+export type { ReflectorOptions, ReflectorStats, ReflectorStore } from './reflector.js';

@@ -10,6 +10,7 @@
  *   index "namespace"   "a"   → {/pods/a/d1, /pods/a/w1}
  * ```
  */
+import type { KubeObject, ObjectShape } from '@apiserver-kit/codec';
 import { type BTree, newKeyTree } from './internal/btree.js';
 import { received } from '@apiserver-kit/core';
 import type { StoreEntry } from './ordered-store.js';
@@ -18,24 +19,28 @@ import type { StoreEntry } from './ordered-store.js';
  * A named index function. `valuesOf` returns the values an object version is
  * filed under (none: `undefined` or `[]`). `label` / `field` say which
  * selector term the index answers, so that the list planner can use it.
+ * `T` types the entry's object (`IndexDefinition<Pod>`, see {@link customIndex}).
  */
-export interface IndexDefinition {
+export interface IndexDefinition<T extends ObjectShape = KubeObject> {
   /** The index name, unique within an {@link Indexer}. */
   readonly name: string;
   /** The values of one version; called once per version written, must be pure and cheap. */
-  readonly valuesOf: (entry: StoreEntry) => string | readonly string[] | undefined;
+  readonly valuesOf: (entry: StoreEntry<T>) => string | readonly string[] | undefined;
   /** The label key whose value this index holds (for the planner). */
   readonly label?: string | undefined;
   /** The selectable field whose value this index holds (for the planner). */
   readonly field?: string | undefined;
 }
 
-/** The index of `metadata.namespace` (`""` for cluster-scoped objects), answering field selectors on it. */
-export function namespaceIndex(): IndexDefinition {
+/**
+ * The index of `metadata.namespace` (`""` for cluster-scoped objects), answering field selectors on it.
+ * It reads only metadata: an `IndexDefinition<ObjectShape>` fits a cache of any object type.
+ */
+export function namespaceIndex(): IndexDefinition<ObjectShape> {
   return Object.freeze({
     name: 'namespace',
     field: 'metadata.namespace',
-    valuesOf: (entry: StoreEntry): string => {
+    valuesOf: (entry: StoreEntry<ObjectShape>): string => {
       // A malformed object (a namespace that is not a string) is filed as cluster-scoped, never throws.
       const meta: unknown = entry.object.getObject().metadata;
       const namespace = typeof meta === 'object' && meta !== null ? (meta as { namespace?: unknown }).namespace : undefined;
@@ -44,34 +49,38 @@ export function namespaceIndex(): IndexDefinition {
   });
 }
 
-/** The index of label `key`: objects without the label are not filed. Answers `key=v` and `key in (…)`. */
-export function labelIndex(key: string): IndexDefinition {
+/** The index of label `key`: objects without the label are not filed. Answers `key=v` and `key in (…)`. Fits a cache of any object type. */
+export function labelIndex(key: string): IndexDefinition<ObjectShape> {
   if (typeof key !== 'string' || key === '') throw new TypeError(`Expected \`key\` to be a non-empty string, got ${received(key)}`);
   return Object.freeze({
     name: `label:${key}`,
     label: key,
-    valuesOf: (entry: StoreEntry): string | undefined => {
+    valuesOf: (entry: StoreEntry<ObjectShape>): string | undefined => {
       const value = entry.labels?.[key];
       return typeof value === 'string' ? value : undefined;
     },
   });
 }
 
-/** The index of selectable field `field` (e.g. `spec.nodeName`), read from the precomputed field set. */
-export function fieldIndex(field: string): IndexDefinition {
+/** The index of selectable field `field` (e.g. `spec.nodeName`), read from the precomputed field set. Fits a cache of any object type. */
+export function fieldIndex(field: string): IndexDefinition<ObjectShape> {
   if (typeof field !== 'string' || field === '') throw new TypeError(`Expected \`field\` to be a non-empty string, got ${received(field)}`);
   return Object.freeze({
     name: `field:${field}`,
     field,
-    valuesOf: (entry: StoreEntry): string => {
+    valuesOf: (entry: StoreEntry<ObjectShape>): string => {
       const value: unknown = entry.fields?.[field];
       return typeof value === 'string' ? value : '';
     },
   });
 }
 
-/** A custom index; the planner never picks it (no selector term names it), use {@link Indexer.keys}. */
-export function customIndex(name: string, valuesOf: (entry: StoreEntry) => string | readonly string[] | undefined): IndexDefinition {
+/**
+ * A custom index; the planner never picks it (no selector term names it), use
+ * {@link Indexer.keys} or `WatchCache.byIndex`. Give `T` to read a typed
+ * object: `customIndex<Pod>('node', (e) => e.object.getObject().spec?.nodeName)`.
+ */
+export function customIndex<T extends ObjectShape = KubeObject>(name: string, valuesOf: (entry: StoreEntry<T>) => string | readonly string[] | undefined): IndexDefinition<T> {
   if (typeof name !== 'string' || name === '') throw new TypeError(`Expected \`name\` to be a non-empty string, got ${received(name)}`);
   if (typeof valuesOf !== 'function') throw new TypeError(`Expected \`valuesOf\` to be a function, got ${received(valuesOf)}`);
   return Object.freeze({ name, valuesOf });

@@ -28,6 +28,12 @@ export type SourceEvent =
       readonly type: 'BOOKMARK';
       /** Every change up to this revision has been delivered. */
       readonly revision: number;
+      /**
+       * Set on the bookmark that ends the initial events of a
+       * {@link ListerWatcher.watchList} stream (Kubernetes' `k8s.io/initial-events-end`
+       * annotation): the ADDED events before it are the whole state at `revision`.
+       */
+      readonly initialEventsEnd?: boolean | undefined;
     };
 
 /** The answer of {@link ListerWatcher.list}: the whole collection at one revision. */
@@ -54,6 +60,18 @@ export interface ListerWatcher {
   watch(options: { readonly fromRevision: number; readonly signal?: AbortSignal | undefined }): SourceWatch;
   /** The source's current revision, for consistent reads; without it the cache serves its own revision. */
   currentRevision?(): Promise<number>;
+  /**
+   * A WatchList stream (client-go's `sendInitialEvents=true` with
+   * resourceVersion `""`, resourceVersionMatch `NotOlderThan` and bookmarks):
+   * ADDED events of the current state, then a BOOKMARK with
+   * `initialEventsEnd: true` at the state's revision, then the changes after
+   * it, as {@link watch}. Optional: a {@link Reflector} lists and watches a
+   * source without it. A source (or server) that cannot serve it fails the
+   * iteration with a StatusError BadRequest 400 / Invalid 422, or ends the
+   * stream without the end bookmark; the Reflector then falls back to
+   * list + watch for good.
+   */
+  watchList?(options: { readonly signal?: AbortSignal | undefined }): SourceWatch;
 }
 
 /** Options of {@link storageListerWatcher}. */

@@ -10,7 +10,7 @@
  *      ▼ the snapshot keeps the old ones: it never sees the write
  * ```
  */
-import { type CachingObject, CachingWatchEvent, type KubeObject } from '@apiserver-kit/codec';
+import { type CachingObject, CachingWatchEvent, type KubeObject, type ObjectShape } from '@apiserver-kit/codec';
 import type { FieldSet } from './field-selector.js';
 import { type BTree, type CursorPosition, newKeyTree, RangeCursor } from './internal/btree.js';
 import type { LabelSet } from './label-requirement.js';
@@ -24,12 +24,15 @@ import type { LabelSet } from './label-requirement.js';
  * the resource's selectable field set, computed once when the version entered
  * the cache. A `SelectionPredicate` matches an entry directly
  * (`predicate.matches(entry)`), allocating nothing.
+ *
+ * `T` types the object (see `WatchCache`); the cache's internals use the
+ * default, untyped `KubeObject`.
  */
-export class StoreEntry {
+export class StoreEntry<T extends ObjectShape = KubeObject> {
   /** The storage key, `/<resource>/<namespace>/<name>` or `/<resource>/<name>`. */
   readonly key: string;
   /** The object version with its cached encodings. */
-  readonly object: CachingObject;
+  readonly object: CachingObject<T>;
   /**
    * `metadata.labels` of the object, `undefined` when it has none — or when
    * they are not a plain record (null, a string, an array: a malformed object
@@ -40,9 +43,9 @@ export class StoreEntry {
   readonly fields: FieldSet;
   /** The revision of the write that produced this version. */
   readonly revision: number;
-  #added: CachingWatchEvent | undefined;
+  #added: CachingWatchEvent<T> | undefined;
 
-  constructor(key: string, object: CachingObject, fields: FieldSet, revision: number) {
+  constructor(key: string, object: CachingObject<T>, fields: FieldSet, revision: number) {
     this.key = key;
     this.object = object;
     this.labels = labelSetOf(object.getObject());
@@ -57,7 +60,7 @@ export class StoreEntry {
    * watcher that receives it, as an initial event or live: the framing is
    * then done once per format too.
    */
-  addedEvent(): CachingWatchEvent {
+  addedEvent(): CachingWatchEvent<T> {
     return (this.#added ??= new CachingWatchEvent('ADDED', this.object));
   }
 }
@@ -332,7 +335,7 @@ function* rangeValues(tree: BTree<string, StoreEntry>, fromKey: string, toKey: s
 }
 
 /** The labels of `object` as a selector reads them: its `metadata.labels` when that is a plain record, else none. */
-function labelSetOf(object: KubeObject): LabelSet {
+function labelSetOf(object: ObjectShape): LabelSet {
   const meta: unknown = object.metadata;
   if (typeof meta !== 'object' || meta === null) return undefined;
   const labels: unknown = (meta as { labels?: unknown }).labels;

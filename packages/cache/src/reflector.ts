@@ -1,17 +1,30 @@
 /**
- * The Reflector: keeps a {@link WatchCache} in step with a source by listing
- * it, then watching from the list's revision, for as long as it runs.
+ * The Reflector: keeps a store (a {@link WatchCache}, or anything that is a
+ * {@link ReflectorStore}) in step with a source by listing it, then watching
+ * from the list's revision, for as long as it runs.
  *
  * ```
- *          ┌──────────── backoff (800 ms → 30 s, jittered) ◀────────────┐
- *          ▼                                                            │ list failed, or the watch
- *   ┌─────────────┐  replace(items, rv)  ┌──────────────────────────┐   │ failed with Expired (the
- *   │    list     │ ───────────────────▶ │ watch from the last rv   │ ──┘ revision is gone: relist)
- *   └─────────────┘                      │ apply / advance (bookmark)│
- *                                        └──────────────────────────┘
- *                         ended, Gone (overflow) │ ▲ resume at once from the last revision;
- *                         other failure          └─┘ other failures after a backoff
+ *          ┌──────────── backoff (800 ms → 30 s, jittered) ◀───────────────┐
+ *          ▼                                                               │ list failed, or the watch
+ *   ┌───────────────────────────┐  replace(items, rv)  ┌────────────────────────────┐ failed with Expired
+ *   │ WatchList: initial events │ ───────────────────▶ │ watch from the last rv     │ (the revision is
+ *   │ until the end bookmark,   │                      │ apply / advance (bookmark) │  gone: relist)
+ *   │ or list                   │                      └────────────────────────────┘
+ *   └───────────────────────────┘        ended, Gone (overflow) │ ▲ resume at once from the last revision;
+ *     WatchList unsupported (400/422, or  other failure         └─┘ other failures after a backoff
+ *     no end bookmark): list from then on
  * ```
+ *
+ * WatchList (client-go reflector.go `watchList`): when the source has
+ * {@link ListerWatcher.watchList} (and {@link ReflectorOptions.useWatchList}
+ * is not false), the initial state comes as a stream of ADDED events ended by
+ * a bookmark with `initialEventsEnd`; the Reflector gathers them and hands
+ * the store one `replace`, as after a list, then goes on applying the same
+ * stream. A stream that fails with BadRequest 400 or Invalid 422 (the server
+ * does not know the parameters) or ends without the end bookmark means the
+ * source cannot do it: the Reflector lists and watches from then on. Any
+ * other failure before the end bookmark falls back to a list for that round
+ * only ("making progress is better than deadlocking", as client-go).
  *
  * A watch that ends within {@link VERY_SHORT_WATCH_MS} without delivering
  * anything is a failure (client-go reflector.go `watchHandler`, "very short
@@ -24,7 +37,7 @@
  * Callbacks: an `onError` that throws is ignored (the Reflector goes on; the
  * throw is lost rather than allowed to break the loop).
  *
- * It also serves the cache as its {@link RevisionSource}: consistent reads
+ * It also serves the store as its {@link RevisionSource}: consistent reads
  * ask the source's current revision, and a waiting read asks the watch for a
  * progress bookmark so that the cache reaches that revision even when no
  * change arrives.
@@ -33,8 +46,27 @@ import { BACKGROUND_TIMER as BACKGROUND } from '@apiserver-kit/core';
 import { isStatusError } from '@apiserver-kit/codec';
 import { backoffDelay, type Clock, type PartialRetryOptions, resolveRetryOptions, type RetryOptions, systemClock, type Timer } from '@apiserver-kit/storage';
 import { checkDuration, sleep } from '@apiserver-kit/core';
+import type { KubeObject } from '@apiserver-kit/codec';
 import type { ListerWatcher, SourceWatch } from './lister-watcher.js';
-import type { RevisionSource, WatchCache } from './watch-cache.js';
+import type { CacheEvent, RevisionSource } from './watch-cache.js';
+
+/**
+ * What a {@link Reflector} writes into: a {@link WatchCache} is one. An
+ * informer implements it to see each change with the state it replaces
+ * (before passing it on to its cache) and to compute a relist's difference.
+ */
+export interface ReflectorStore {
+  /** The revision the store reflects (0 before the first replace). */
+  readonly revision: number;
+  /** The whole state at `revision` (a list, or a WatchList's initial events); `keys`, when the source knows them, the storage key of each object. */
+  replace(objects: readonly KubeObject[], revision: number, keys?: readonly string[]): void;
+  /** One change, its revision above the store's. */
+  apply(event: CacheEvent): void;
+  /** Progress without a change (a bookmark). */
+  advance(revision: number): void;
+  /** Called once by the Reflector's constructor with itself, when present. */
+  setRevisionSource?(source: RevisionSource | undefined): void;
+}
 
 /** Backoff of relists and re-watches (client-go's reflector: 800 ms doubling to 30 s, jitter 1.0). */
 export const DEFAULT_REFLECTOR_BACKOFF: RetryOptions = Object.freeze({ steps: 1, durationMs: 800, factor: 2, jitter: 1, capMs: 30_000 });
@@ -50,6 +82,8 @@ export const VERY_SHORT_WATCH_MESSAGE = 'very short watch: Unexpected watch clos
 
 type WatchOutcome =
   | { readonly kind: 'aborted'; readonly revision: number }
+  /** A WatchList stream failed before its end bookmark: list instead (for good when `unsupported`). */
+  | { readonly kind: 'fallback'; readonly revision: number; readonly error: unknown; readonly unsupported: boolean }
   | { readonly kind: 'ended'; readonly revision: number }
   | { readonly kind: 'relist'; readonly revision: number; readonly error: unknown }
   | { readonly kind: 'retry'; readonly revision: number; readonly error: unknown };
@@ -70,6 +104,8 @@ export interface ReflectorOptions {
    * {@link VERY_SHORT_WATCH_MESSAGE}). What it throws is ignored.
    */
   readonly onError?: ((error: unknown) => void) | undefined;
+  /** Use the source's {@link ListerWatcher.watchList} when it has one; @default true */
+  readonly useWatchList?: boolean | undefined;
 }
 
 /** Counters of a {@link Reflector} (a fresh object per read). */
@@ -82,18 +118,21 @@ export interface ReflectorStats {
   readonly errors: number;
   /** The consecutive failures now counted by the backoff. */
   readonly backoffAttempt: number;
+  /** Whether the next initial state comes from a WatchList stream (false: disabled, absent, or found unsupported). */
+  readonly usesWatchList: boolean;
 }
 
 /**
- * Lists and watches a {@link ListerWatcher} into a {@link WatchCache}; see the
+ * Lists and watches a {@link ListerWatcher} into a {@link ReflectorStore} (a
+ * {@link WatchCache}); see the
  * module comment for the state machine. Start it with {@link start}; stop it
  * with {@link stop} (which the host must call: it holds timers and a watch).
  *
- * Caveat: it registers itself as the cache's revision source.
+ * Caveat: it registers itself as the store's revision source (when the store takes one).
  */
 export class Reflector implements RevisionSource {
   readonly #source: ListerWatcher;
-  readonly #cache: WatchCache;
+  readonly #cache: ReflectorStore;
   readonly #clock: Clock;
   readonly #backoff: RetryOptions;
   readonly #random: () => number;
@@ -107,9 +146,10 @@ export class Reflector implements RevisionSource {
   #watches = 0;
   #errors = 0;
   #attempt = 0;
+  #useWatchList: boolean;
 
   /** @throws TypeError/RangeError naming a bad option. */
-  constructor(source: ListerWatcher, cache: WatchCache, options: ReflectorOptions = {}) {
+  constructor(source: ListerWatcher, cache: ReflectorStore, options: ReflectorOptions = {}) {
     this.#source = source;
     this.#cache = cache;
     this.#clock = options.clock ?? systemClock;
@@ -118,7 +158,8 @@ export class Reflector implements RevisionSource {
     this.#progressIntervalMs = options.progressIntervalMs ?? 5000;
     checkDuration('progressIntervalMs', this.#progressIntervalMs);
     this.#onError = options.onError;
-    cache.setRevisionSource(this);
+    this.#useWatchList = options.useWatchList !== false && typeof source.watchList === 'function';
+    cache.setRevisionSource?.(this);
   }
 
   /** Whether the loop runs. */
@@ -128,7 +169,7 @@ export class Reflector implements RevisionSource {
 
   /** Counters; a fresh object per read. */
   get stats(): ReflectorStats {
-    return { lists: this.#lists, watches: this.#watches, errors: this.#errors, backoffAttempt: this.#attempt };
+    return { lists: this.#lists, watches: this.#watches, errors: this.#errors, backoffAttempt: this.#attempt, usesWatchList: this.#useWatchList };
   }
 
   /** Starts listing and watching (idempotent). Failures are retried, never thrown. */
@@ -162,60 +203,106 @@ export class Reflector implements RevisionSource {
 
   async #run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      let revision: number;
-      try {
-        const listed = await this.#source.list({ signal });
-        if (signal.aborted) return;
-        this.#cache.replace(listed.items, listed.revision, listed.keys);
-        revision = listed.revision;
-        this.#lists++;
-      } catch (error) {
-        if (!(await this.#failed(error, signal))) return;
-        continue;
+      let revision = 0;
+      // The first outcome of a WatchList stream past its initial events, handled as a watch's.
+      let pending: WatchOutcome | undefined;
+      if (this.#useWatchList) {
+        const outcome = await this.#watchFrom(0, signal, true);
+        if (outcome.kind === 'aborted') return;
+        if (outcome.kind === 'fallback') {
+          this.#report(outcome.error);
+          if (outcome.unsupported) this.#useWatchList = false;
+        } else pending = outcome;
+      }
+      if (pending === undefined) {
+        try {
+          const listed = await this.#source.list({ signal });
+          if (signal.aborted) return;
+          this.#cache.replace(listed.items, listed.revision, listed.keys);
+          revision = listed.revision;
+          this.#lists++;
+        } catch (error) {
+          if (!(await this.#failed(error, signal))) return;
+          continue;
+        }
       }
       // Watch, resuming from the last revision, until the revision is gone (relist).
       for (;;) {
-        if (signal.aborted) return;
-        const outcome = await this.#watchFrom(revision, signal);
+        let outcome: WatchOutcome;
+        if (pending !== undefined) {
+          outcome = pending;
+          pending = undefined;
+        } else {
+          if (signal.aborted) return;
+          outcome = await this.#watchFrom(revision, signal, false);
+        }
         if (outcome.kind === 'aborted') return;
         revision = outcome.revision;
         if (outcome.kind === 'ended') continue;
+        if (outcome.kind === 'fallback') break;
         if (!(await this.#failed(outcome.error, signal))) return;
         if (outcome.kind === 'relist') break;
       }
     }
   }
 
-  /** Watches from `revision` until the watch ends; what happened and the last revision applied. */
-  async #watchFrom(
-    revision: number,
-    signal: AbortSignal,
-  ): Promise<WatchOutcome> {
+  /**
+   * Watches from `revision` until the watch ends; what happened and the last
+   * revision applied. With `initial`, opens a WatchList stream instead and
+   * gathers its initial events into one `replace` first.
+   */
+  async #watchFrom(revision: number, signal: AbortSignal, initial: boolean): Promise<WatchOutcome> {
     let last = revision;
     const startedAt = this.#clock.now();
     let delivered = false;
-    const watch = this.#source.watch({ fromRevision: revision, signal });
+    // While gathering a WatchList's initial events: the objects and, while every event has one, their keys.
+    let items: KubeObject[] | undefined = initial ? [] : undefined;
+    let keys: string[] | undefined = [];
+    let watch: SourceWatch;
+    try {
+      watch = initial ? this.#source.watchList!({ signal }) : this.#source.watch({ fromRevision: revision, signal });
+    } catch (error) {
+      if (signal.aborted) return { kind: 'aborted', revision: last };
+      return initial ? { kind: 'fallback', revision: last, error, unsupported: isUnsupported(error) } : { kind: 'retry', revision: last, error };
+    }
     this.#watch = watch;
     this.#watches++;
     this.#scheduleProgress();
     try {
       for await (const event of watch) {
-        delivered = true;
-        if (event.type === 'BOOKMARK') this.#cache.advance(event.revision);
+        if (items !== undefined) {
+          // The initial events: the whole state, handed over at the end bookmark.
+          if (event.type === 'BOOKMARK') {
+            if (event.initialEventsEnd !== true) continue;
+            this.#cache.replace(items, event.revision, keys !== undefined && keys.length === items.length ? keys : undefined);
+            this.#lists++;
+            last = event.revision;
+            items = undefined;
+          } else if (event.type !== 'DELETED') {
+            items.push(event.object);
+            if (keys !== undefined && event.key !== undefined) keys.push(event.key);
+            else keys = undefined;
+          }
+        } else if (event.type === 'BOOKMARK') this.#cache.advance(event.revision);
         else if (event.revision > this.#cache.revision) {
           this.#cache.apply({ type: event.type, object: event.object, revision: event.revision, key: event.key });
         }
         if (event.revision > last) last = event.revision;
+        delivered = true;
         // A watch that delivers is healthy: the next failure starts the backoff over.
-        this.#attempt = 0;
+        if (items === undefined) this.#attempt = 0;
       }
       if (signal.aborted) return { kind: 'aborted', revision: last };
+      if (items !== undefined) {
+        return { kind: 'fallback', revision: last, error: new Error('the WatchList stream ended without the initial-events-end bookmark: the source does not support it'), unsupported: true };
+      }
       if (!delivered && this.#clock.now() - startedAt < VERY_SHORT_WATCH_MS) {
         return { kind: 'relist', revision: last, error: new Error(VERY_SHORT_WATCH_MESSAGE) };
       }
       return { kind: 'ended', revision: last };
     } catch (error) {
       if (signal.aborted) return { kind: 'aborted', revision: last };
+      if (items !== undefined) return { kind: 'fallback', revision: last, error, unsupported: isUnsupported(error) };
       // Gone with a resume point (a storage watch overflow) is not a lost revision: resume at once.
       if (isStatusError(error, 'Gone') && error.details?.causes?.some((cause) => cause.field === 'resourceVersion') === true) {
         this.#report(error);
@@ -260,4 +347,9 @@ export class Reflector implements RevisionSource {
       BACKGROUND,
     );
   }
+}
+
+/** Whether a WatchList failure says the source cannot serve one (the server rejected the parameters). */
+function isUnsupported(error: unknown): boolean {
+  return isStatusError(error, 'BadRequest') || isStatusError(error, 'Invalid') || isStatusError(error, 'MethodNotAllowed') || isStatusError(error, 'NotAcceptable');
 }

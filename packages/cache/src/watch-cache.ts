@@ -30,7 +30,9 @@ import {
   CONTINUE_EXPIRED_MESSAGE,
   expired,
   type KubeObject,
+  type ObjectShape,
   StatusError,
+  type Stored,
   tooLargeResourceVersion,
   tooManyRequests,
   tooOldResourceVersion,
@@ -62,11 +64,17 @@ export interface RevisionSource {
   requestProgress?(): void;
 }
 
+/**
+ * An object a cache takes in: a `T`, or an untyped object as a source decoded
+ * it (the Reflector's), plain or wrapped.
+ */
+export type CacheInput<T extends ObjectShape = KubeObject> = T | KubeObject | CachingObject<T> | CachingObject;
+
 /** A change to apply to the cache, in revision order (storage events fit). */
-export interface CacheEvent {
+export interface CacheEvent<T extends ObjectShape = KubeObject> {
   readonly type: ChangeType;
   /** The new object; for DELETED, the last state (its resourceVersion the deletion revision). */
-  readonly object: KubeObject | CachingObject;
+  readonly object: CacheInput<T>;
   /** The revision of the change; above every revision applied before. */
   readonly revision: number;
   /** The storage key; @default computed by the cache's `keyOf`. */
@@ -103,18 +111,18 @@ export interface WatchCacheStats {
   readonly snapshots: number;
 }
 
-/** Options of {@link WatchCache}. */
-export interface WatchCacheOptions {
+/** Options of {@link WatchCache}; `T` is the cache's object type. */
+export interface WatchCacheOptions<T extends ObjectShape = KubeObject> {
   /** The resource, e.g. `pods`: names the selectable fields, the default key prefix and messages. */
   readonly resource: string;
   /** The key prefix of every object, ending with `/` (added if missing); @default `/<resource>/` */
   readonly prefix?: string | undefined;
   /** The storage key of an object; @default prefix + `<namespace>/<name>` (or `<name>` without a namespace) */
-  readonly keyOf?: ((object: KubeObject) => string) | undefined;
+  readonly keyOf?: ((object: Stored<T>) => string) | undefined;
   /** The selectable fields of the resource; @default Kubernetes' for `resource` */
   readonly selectableFields?: SelectableFields | undefined;
-  /** The indexes; @default `[namespaceIndex()]` */
-  readonly indexes?: readonly IndexDefinition[] | undefined;
+  /** The indexes (the built-in ones fit any `T`; `customIndex<T>` reads a typed object); @default `[namespaceIndex()]` */
+  readonly indexes?: readonly IndexDefinition<T>[] | undefined;
   /** Time for the capacity policy, consistent-read timeouts, snapshot expiry and bookmarks; @default systemClock */
   readonly clock?: Clock | undefined;
   /** The history capacity policy; @default 75 s window, 100 … 102 400 events, checked every 15 s */
@@ -169,10 +177,10 @@ export interface CacheListOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** The answer of {@link WatchCache.list}. */
-export interface CacheListResult {
+/** The answer of {@link WatchCache.list}; `T` is the cache's object type. */
+export interface CacheListResult<T extends ObjectShape = KubeObject> {
   /** The objects in key order: shared, frozen versions with their cached encodings. */
-  readonly items: readonly CachingObject[];
+  readonly items: readonly CachingObject<T>[];
   /** The revision the items reflect. */
   readonly resourceVersion: string;
   /** The token of the next page, when there is one. */
@@ -241,13 +249,19 @@ interface KeptSnapshot {
  * Caveats: until the first `replace()`, `list`/`watch` throw TooManyRequests
  * 429 with Retry-After 1, as Kubernetes' cacher (see {@link onReady}). With a real clock the cache holds timers (capacity
  * checks, bookmarks) from the first `replace()` on: call {@link close}.
+ *
+ * Typed objects: `new WatchCache<Pod>({ resource: 'pods' })` (kubernetes-types'
+ * `Pod`) returns `CachingObject<Pod>`s, whose `getObject()` is a
+ * `Stored<Pod>`; @default `KubeObject`, untyped. `T` is the caller's claim
+ * about what the source holds: nothing checks it at run time. Watch events
+ * ({@link CacheWatcher}) stay untyped: their objects may be bookmarks.
  */
-export class WatchCache {
+export class WatchCache<T extends ObjectShape = KubeObject> {
   /** The resource name. */
   readonly resource: string;
   /** The key prefix of every object. */
   readonly prefix: string;
-  readonly #keyOf: (object: KubeObject) => string;
+  readonly #keyOf: (object: ObjectShape) => string;
   readonly #fields: SelectableFields;
   readonly #clock: Clock;
   readonly #capacity: ResolvedCapacityOptions;
@@ -288,7 +302,7 @@ export class WatchCache {
    * @throws TypeError/RangeError naming a bad option; TypeError when
    *   `objectKind` is unset and `resource` is not a built-in resource.
    */
-  constructor(options: WatchCacheOptions) {
+  constructor(options: WatchCacheOptions<NoInfer<T>>) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`Expected \`options\` to be an object, got ${received(options)}`);
     if (typeof options.resource !== 'string' || options.resource === '') {
       throw new TypeError(`Expected \`resource\` to be a non-empty string, got ${received(options.resource)}`);
@@ -300,8 +314,8 @@ export class WatchCache {
     this.#prefixEnd = prefixEnd(this.prefix);
     const prefix = this.prefix;
     this.#keyOf =
-      options.keyOf ??
-      ((object: KubeObject): string => {
+      untyped(options.keyOf) ??
+      ((object: ObjectShape): string => {
         // Whatever the metadata holds: a non-string name or namespace counts as empty.
         const meta: unknown = object.metadata;
         const name = typeof meta === 'object' && meta !== null ? (meta as { name?: unknown }).name : undefined;
@@ -310,7 +324,7 @@ export class WatchCache {
         return typeof namespace === 'string' && namespace !== '' ? `${prefix}${namespace}/${tail}` : `${prefix}${tail}`;
       });
     this.#fields = options.selectableFields ?? new SelectableFieldsRegistry().get(options.resource);
-    this.#indexer = new Indexer(options.indexes ?? [namespaceIndex()]);
+    this.#indexer = new Indexer(untyped(options.indexes) ?? [namespaceIndex()]);
     this.#clock = options.clock ?? systemClock;
     this.#capacity = resolveCapacityOptions(options.capacity);
     this.#queueLimit = options.watcherQueueLimit ?? 1000;
@@ -393,13 +407,14 @@ export class WatchCache {
   }
 
   /** The key the cache files `object` under. */
-  keyOf(object: KubeObject): string {
+  keyOf(object: T | KubeObject): string {
     return this.#keyOf(object);
   }
 
   /** The current version under `key`, or `undefined`. O(log n). */
-  get(key: string): CachingObject | undefined {
-    return this.#store.get(key)?.object;
+  get(key: string): CachingObject<T> | undefined {
+    const entry = this.#store.get(key);
+    return entry === undefined ? undefined : typed<T>(entry.object);
   }
 
   /**
@@ -430,13 +445,13 @@ export class WatchCache {
    * @throws RangeError when `revision` is below the cache's revision, or
    *   `keys` does not have one key per object.
    */
-  replace(objects: Iterable<KubeObject | CachingObject>, revision: number, keys?: readonly string[]): void {
+  replace(objects: Iterable<CacheInput<T>>, revision: number, keys?: readonly string[]): void {
     checkInteger('revision', revision, 0);
     if (revision < this.#revision) throw new RangeError(`Expected \`revision\` to be at least the cache's revision ${this.#revision}, got \`${revision}\` (number)`);
     const entries: StoreEntry[] = [];
     let i = 0;
     for (const item of objects) {
-      const object = CachingObject.from(item);
+      const object = CachingObject.from(untyped(item));
       const raw = object.getObject();
       const key = keys === undefined ? this.#keyOf(raw) : keys[i];
       if (typeof key !== 'string') throw new RangeError(`Expected \`keys\` to hold one string per object, got ${received(key)} at index ${i}`);
@@ -461,15 +476,17 @@ export class WatchCache {
    * Applies one change: store, indexes, history, watchers. An ADDED for an
    * existing key counts as MODIFIED, a MODIFIED for a missing one as ADDED;
    * a DELETED for a missing key only advances the revision.
+   * Takes a typed or an untyped event (a Reflector's), so that every
+   * `WatchCache<T>` is a `ReflectorStore`.
    *
    * @throws RangeError when `event.revision` is not above the cache's revision.
    */
-  apply(event: CacheEvent): void {
+  apply(event: CacheEvent<T> | CacheEvent): void {
     const { revision } = event;
     if (typeof revision !== 'number' || !Number.isSafeInteger(revision) || revision <= this.#revision) {
       throw new RangeError(`Expected \`event.revision\` to be an integer above the cache's revision ${this.#revision}, got ${received(revision)}`);
     }
-    const object = CachingObject.from(event.object);
+    const object = CachingObject.from(untyped(event.object));
     const raw = object.getObject();
     const key = event.key ?? this.#keyOf(raw);
     const previous = this.#store.get(key);
@@ -531,7 +548,7 @@ export class WatchCache {
    *   token older than the history (and not in a kept snapshot); Timeout 504
    *   when the cache does not reach the revision in time.
    */
-  list(options: CacheListOptions = {}): Promise<CacheListResult> {
+  list(options: CacheListOptions = {}): Promise<CacheListResult<T>> {
     // Not an async function: a LIST that need not wait (every page of a walk
     // after the first) is served now, without an async frame or awaits.
     try {
@@ -541,15 +558,15 @@ export class WatchCache {
       } else if (request.waitFor !== undefined && request.waitFor > this.#revision) {
         return this.#serveAfter(request.waitFor, request, options.signal);
       }
-      return Promise.resolve(request.serve());
+      return Promise.resolve(typed<T>(request.serve()));
     } catch (error) {
       return Promise.reject(error as Error);
     }
   }
 
   /** Serves `request` once the cache reaches `revision` (the wait starts now). */
-  #serveAfter(revision: number, request: ListRequest, signal: AbortSignal | undefined): Promise<CacheListResult> {
-    return this.#waitFor(revision, signal).then(() => request.serve());
+  #serveAfter(revision: number, request: ListRequest, signal: AbortSignal | undefined): Promise<CacheListResult<T>> {
+    return this.#waitFor(revision, signal).then(() => typed<T>(request.serve()));
   }
 
 
@@ -566,14 +583,14 @@ export class WatchCache {
    *   429 before the initial list; ServiceUnavailable 503 once closed;
    *   BadRequest 400; Invalid 422; Expired 410.
    */
-  tryList(options: Omit<CacheListOptions, 'signal'> = {}): CacheListResult | undefined {
+  tryList(options: Omit<CacheListOptions, 'signal'> = {}): CacheListResult<T> | undefined {
     const request = this.#listRequest(options);
     if (request.waitFor === CONSISTENT) {
       if (this.#source !== undefined) return undefined;
     } else if (request.waitFor !== undefined && request.waitFor > this.#revision) {
       return undefined;
     }
-    return request.serve();
+    return typed<T>(request.serve());
   }
 
   /** Validates a LIST and says which revision it must wait for (none, a number, or the store's current one) before `serve()`. */
@@ -674,11 +691,11 @@ export class WatchCache {
    *
    * @throws RangeError for an unknown index.
    */
-  byIndex(name: string, value: string): CachingObject[] {
-    const items: CachingObject[] = [];
+  byIndex(name: string, value: string): CachingObject<T>[] {
+    const items: CachingObject<T>[] = [];
     for (const key of this.#indexer.keys(name, value)) {
       const entry = this.#store.get(key);
-      if (entry !== undefined) items.push(entry.object);
+      if (entry !== undefined) items.push(typed<T>(entry.object));
     }
     return items;
   }
@@ -962,6 +979,28 @@ export class WatchCache {
 }
 
 /**
+ * The boundary between the untyped store and `T`: the casts of
+ * {@link WatchCache}, in one place. The cache holds what its source decoded
+ * (`KubeObject`); `T` is the caller's claim about it, as client-go's typed
+ * informers trust the decoder. A cast, not a widening: kubernetes-types'
+ * interfaces are not assignable to `KubeObject` (their `ObjectMeta` has no
+ * index signature). Overloads, so that each use names what it converts.
+ */
+function typed<T extends ObjectShape>(value: CachingObject): CachingObject<T>;
+function typed<T extends ObjectShape>(value: CacheListResult): CacheListResult<T>;
+function typed(value: unknown): unknown {
+  return value;
+}
+
+/** The other direction of {@link typed}: what a caller gives, typed by `T`, as the cache holds it. */
+function untyped<T extends ObjectShape>(value: CacheInput<T>): KubeObject | CachingObject;
+function untyped<T extends ObjectShape>(value: ((object: Stored<T>) => string) | undefined): ((object: ObjectShape) => string) | undefined;
+function untyped<T extends ObjectShape>(value: readonly IndexDefinition<T>[] | undefined): readonly IndexDefinition[] | undefined;
+function untyped(value: unknown): unknown {
+  return value;
+}
+
+/**
  * `prefix` ending with `/`, as Kubernetes' storage makes every list and watch
  * key: `/pods/a` selects the objects of namespace `a`, not those of `a2`, and
  * a continue token's start key (read back under the prefix) stays in it.
@@ -1073,7 +1112,7 @@ function* under(entries: Iterable<StoreEntry>, prefix: string): IterableIterator
   }
 }
 
-function revisionOf(object: KubeObject, fallback: number): number {
+function revisionOf(object: ObjectShape, fallback: number): number {
   const text = object.metadata?.resourceVersion;
   const value = text === undefined ? NaN : Number(text);
   return Number.isSafeInteger(value) && value > 0 ? value : fallback;

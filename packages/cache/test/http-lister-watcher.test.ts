@@ -79,6 +79,8 @@ async function startHost(): Promise<Host> {
         const watcher = await cacher.watch({
           ...scope,
           allowWatchBookmarks: query.get('allowWatchBookmarks') === 'true',
+          ...(query.get('sendInitialEvents') === 'true' ? { sendInitialEvents: true } : {}),
+          ...(query.get('resourceVersionMatch') === 'NotOlderThan' ? { resourceVersionMatch: 'NotOlderThan' as const } : {}),
           timeoutSeconds: Number(query.get('timeoutSeconds') ?? '0'),
         });
         await writeWatchResponse(watcher, res, watchEncoder);
@@ -106,11 +108,19 @@ async function startHost(): Promise<Host> {
   return host;
 }
 
-/** A client cache fed over HTTP, with a short backoff on the real clock (no timeouts are observed). */
-function startClient(url: string, options: Partial<Parameters<typeof httpListerWatcher>[0]> = {}): { cache: WatchCache; reflector: Reflector; errors: unknown[] } {
+/**
+ * A client cache fed over HTTP, with a short backoff on the real clock (no timeouts are observed).
+ * List + watch unless `watchList` (these tests pin the requests of client-go's ListAndWatch).
+ */
+function startClient(
+  url: string,
+  options: Partial<Parameters<typeof httpListerWatcher>[0]> = {},
+  watchList = false,
+): { cache: WatchCache; reflector: Reflector; errors: unknown[] } {
   const cache = new WatchCache({ resource: 'pods' });
   const errors: unknown[] = [];
   const reflector = new Reflector(httpListerWatcher({ url, pageSize: 7, ...options }), cache, {
+    useWatchList: watchList,
     backoff: { durationMs: 5, capMs: 20 },
     progressIntervalMs: 0,
     onError: (error) => errors.push(error),

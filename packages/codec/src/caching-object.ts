@@ -1,6 +1,6 @@
 import { deepFreeze } from './deep-freeze.js';
 import type { Encoder } from './encoder.js';
-import type { KubeObject } from './object.js';
+import type { KubeObject, ObjectShape, Stored } from './object.js';
 import { SpliceBuffer, type Sink } from './splice-buffer.js';
 import { internalError } from '@apiserver-kit/core';
 
@@ -21,28 +21,38 @@ type CacheEntry = Uint8Array | EncodeFailure | typeof ENCODING;
  * deep-frozen, so no caller can change it, and sharing it is what keeps the
  * cached bytes true to the object.
  *
+ * `T` types the object (`CachingObject<Pod>` with kubernetes-types' `Pod`):
+ * {@link getObject} returns it as {@link Stored}, `metadata` with its name and
+ * resourceVersion present, as a store or cache holds it. Nothing checks that
+ * at run time: the objects come decoded from JSON, as in client-go's typed
+ * informers. The exceptions are the objects of BOOKMARK and ERROR watch
+ * events (a bookmark without a name, a Status): read the event's `type` first.
+ *
  * Memory: holds one byte array per identifier used, for as long as the
  * version is referenced (see {@link encodedByteLength}).
  */
-export class CachingObject<T extends KubeObject = KubeObject> {
-  readonly #object: T;
+export class CachingObject<T extends ObjectShape = KubeObject> {
+  readonly #object: KubeObject;
   readonly #cache = new Map<string, CacheEntry>();
 
   /** Wraps `object`, deep-freezing it first (see `deepFreeze`; free if it is already frozen by the library). */
   constructor(object: T) {
-    this.#object = deepFreeze(object);
+    // The one cast of the class, in and out (`getObject`): encoders take the
+    // untyped `KubeObject`, which typed interfaces (kubernetes-types' `Pod`,
+    // whose `ObjectMeta` has no index signature) are not assignable to.
+    this.#object = deepFreeze(object) as unknown as KubeObject;
     // Shared by every reader: no one may replace a method or add a field (the caches are private, so they keep working).
     Object.freeze(this);
   }
 
   /** `item` if it is a CachingObject, else a new one wrapping it. */
-  static from<T extends KubeObject>(item: T | CachingObject<T>): CachingObject<T> {
+  static from<T extends ObjectShape>(item: T | CachingObject<T>): CachingObject<T> {
     return item instanceof CachingObject ? item : new CachingObject(item);
   }
 
-  /** The frozen object. Never copied: do not try to change it (it throws in strict mode). */
-  getObject(): T {
-    return this.#object;
+  /** The frozen object, typed as stored (see the class doc). Never copied: do not try to change it (it throws in strict mode). */
+  getObject(): Stored<T> {
+    return this.#object as unknown as Stored<T>;
   }
 
   /**
@@ -100,7 +110,7 @@ export class CachingObject<T extends KubeObject = KubeObject> {
 }
 
 /** Something an encoder can write: a plain object or a {@link CachingObject}. */
-export type Encodable<T extends KubeObject = KubeObject> = T | CachingObject<T>;
+export type Encodable<T extends ObjectShape = KubeObject> = T | CachingObject<T>;
 
 /**
  * The bytes of `item` in `encoder`'s format: cached ones for a CachingObject,

@@ -1,7 +1,7 @@
 import { CachingObject, type Encodable } from './caching-object.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { Encoder, WatchEventType, WatchFraming } from './encoder.js';
-import type { KubeObject } from './object.js';
+import type { KubeObject, ObjectShape } from './object.js';
 import type { Sink } from './splice-buffer.js';
 import type { StatusError } from '@apiserver-kit/core';
 
@@ -14,13 +14,18 @@ import type { StatusError } from '@apiserver-kit/core';
  * Frozen: one watcher cannot change the `type` or `object` every other
  * watcher (and every later catch-up) receives; assigning throws in strict
  * mode. The framed bytes are a private cache, which freezing leaves working.
+ *
+ * `T` types the object of ADDED, MODIFIED and DELETED events; a BOOKMARK
+ * carries a bookmark object (kind, apiVersion, resourceVersion, no name) and
+ * an ERROR a Status whatever `T` is, as a Kubernetes watch event's object:
+ * read `type` first.
  */
-export class CachingWatchEvent {
+export class CachingWatchEvent<T extends ObjectShape = KubeObject> {
   readonly type: WatchEventType;
-  readonly object: CachingObject;
+  readonly object: CachingObject<T>;
   readonly #framed = new Map<string, Uint8Array>();
 
-  constructor(type: WatchEventType, object: Encodable) {
+  constructor(type: WatchEventType, object: Encodable<T>) {
     this.type = type;
     this.object = CachingObject.from(object);
     Object.freeze(this);

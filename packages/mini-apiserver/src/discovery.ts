@@ -9,7 +9,7 @@
  * builders are pure and cheap (a few objects per resource); a host may build
  * each document once at start-up and serve the same bytes.
  */
-import type { ResourceInfo } from './resources.js';
+import { type ResourceInfo, SUBRESOURCE_VERBS } from './resources.js';
 
 /** `/version`: the `version.Info` of `k8s.io/apimachinery/pkg/version`. */
 export interface VersionInfo {
@@ -60,7 +60,8 @@ export interface APIResource {
   readonly verbs: readonly string[];
   readonly shortNames?: readonly string[];
   readonly categories?: readonly string[];
-  readonly storageVersionHash: string;
+  /** Absent for a subresource (`pods/status`), as Kubernetes lists them. */
+  readonly storageVersionHash?: string;
 }
 
 /** `/api/v1`, `/apis/<group>/<version>`: `metav1.APIResourceList`. */
@@ -78,6 +79,13 @@ export interface GroupVersionKind {
   readonly kind: string;
 }
 
+/** `apidiscovery/v2.APISubresourceDiscovery`: a subresource (`status`) of a resource in aggregated discovery. */
+export interface APISubresourceDiscovery {
+  readonly subresource: string;
+  readonly responseKind: GroupVersionKind;
+  readonly verbs: readonly string[];
+}
+
 /** `apidiscovery/v2.APIResourceDiscovery`. */
 export interface APIResourceDiscovery {
   readonly resource: string;
@@ -87,6 +95,8 @@ export interface APIResourceDiscovery {
   readonly verbs: readonly string[];
   readonly shortNames?: readonly string[];
   readonly categories?: readonly string[];
+  /** Omitted when there are none. */
+  readonly subresources?: readonly APISubresourceDiscovery[];
 }
 
 /** `apidiscovery/v2.APIVersionDiscovery`. */
@@ -220,6 +230,10 @@ export function apiResourceList(resources: readonly ResourceInfo[], group: strin
       ...(info.categories.length > 0 ? { categories: [...info.categories] } : {}),
       storageVersionHash: storageVersionHash(info),
     });
+    // Each subresource follows its resource (`pods`, `pods/status`), as Kubernetes lists them: no singular name, no hash.
+    for (const subresource of info.subresources ?? []) {
+      list.push({ name: `${info.resource}/${subresource}`, singularName: '', namespaced: info.namespaced, kind: info.kind, verbs: [...SUBRESOURCE_VERBS] });
+    }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group === '' ? version : `${group}/${version}`, resources: list };
 }
@@ -233,6 +247,15 @@ function resourceDiscovery(info: ResourceInfo): APIResourceDiscovery {
     verbs: [...info.verbs],
     ...(info.shortNames.length > 0 ? { shortNames: [...info.shortNames] } : {}),
     ...(info.categories.length > 0 ? { categories: [...info.categories] } : {}),
+    ...((info.subresources ?? []).length > 0
+      ? {
+          subresources: (info.subresources ?? []).map((subresource) => ({
+            subresource,
+            responseKind: { group: info.group, version: info.version, kind: info.kind },
+            verbs: [...SUBRESOURCE_VERBS],
+          })),
+        }
+      : {}),
   };
 }
 

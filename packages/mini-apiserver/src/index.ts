@@ -16,6 +16,7 @@ export type {
   APIGroupList,
   APIResource,
   APIResourceDiscovery,
+  APISubresourceDiscovery,
   APIResourceList,
   APIVersionDiscovery,
   APIVersions,
@@ -45,3 +46,7 @@ export { kubeconfigFor } from './kubeconfig.js';
 export type { KubeconfigOptions } from './kubeconfig.js';
 export { serveHealth } from './health.js';
 export type { HealthCheck } from './health.js';
+export { createFakeApi, FakeApi } from './fake-api.js';
+export type { FakeApiOptions } from './fake-api.js';
+export { hasStatusSubresource, SUBRESOURCE_VERBS } from './resources.js';
+export type { ResourceSubresource } from './resources.js';

@@ -135,7 +135,42 @@ export function groupVersionPath(group: string, version: string): string {
   return group === '' ? `api/${version}` : `apis/${group}/${version}`;
 }
 
-/** The path items of one resource, in Kubernetes' order: collection, item, then all-namespaces. */
+/**
+ * The status subresource's path (`…/pods/{name}/status`): read, replace and
+ * patch, with Kubernetes' operation ids (`readCoreV1NamespacedPodStatus`).
+ */
+function subresourcePath(info: ResourceInfo, path: string, pathParameters: readonly ('namespace' | 'name')[], idKind: string): PathItem {
+  const objectSchema = schemaName(info);
+  const kind = info.kind;
+  const operations: Operation[] = [
+    { method: 'get', action: 'get', operationId: `read${idKind}Status`, description: `read status of the specified ${kind}`, query: [PRETTY], response: objectSchema },
+    {
+      method: 'put',
+      action: 'put',
+      operationId: `replace${idKind}Status`,
+      description: `replace status of the specified ${kind}`,
+      query: WRITE_QUERY,
+      body: objectSchema,
+      consumes: BODY_CONSUMES,
+      response: objectSchema,
+      created: true,
+    },
+    {
+      method: 'patch',
+      action: 'patch',
+      operationId: `patch${idKind}Status`,
+      description: `partially update status of the specified ${kind}`,
+      query: WRITE_QUERY,
+      body: META_SCHEMAS.patch,
+      consumes: PATCH_CONSUMES,
+      response: objectSchema,
+      created: true,
+    },
+  ];
+  return { path, pathParameters, operations, info };
+}
+
+/** The path items of one resource, in Kubernetes' order: collection, item, its subresources, then all-namespaces. */
 export function resourcePaths(info: ResourceInfo): PathItem[] {
   const root = `/${groupVersionPath(info.group, info.version)}`;
   const id = groupVersionId(info);
@@ -221,6 +256,7 @@ export function resourcePaths(info: ResourceInfo): PathItem[] {
   const paths: PathItem[] = [];
   if (collection.length > 0) paths.push({ path: base, pathParameters: scope, operations: collection, info });
   if (item.length > 0) paths.push({ path: `${base}/{name}`, pathParameters: [...scope, 'name'], operations: item, info });
+  for (const subresource of info.subresources ?? []) paths.push(subresourcePath(info, `${base}/{name}/${subresource}`, [...scope, 'name'], `${id}${scoped}${kind}`));
   if (info.namespaced && (verbs.has('list') || verbs.has('watch'))) {
     paths.push({
       path: `${root}/${info.resource}`,

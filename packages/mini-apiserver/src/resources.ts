@@ -7,6 +7,12 @@
 /** The verbs of a resource, as discovery lists them. */
 export type ResourceVerb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
 
+/** The subresources a served resource may have (only `status` so far). */
+export type ResourceSubresource = 'status';
+
+/** The verbs of a subresource: the status subresource reads and writes, as Kubernetes' `StatusREST`. */
+export const SUBRESOURCE_VERBS: readonly ResourceVerb[] = Object.freeze(['get', 'patch', 'update']);
+
 /** One served resource (a REST collection), with the names Kubernetes gives it. */
 export interface ResourceInfo {
   /** API group; `''` for the core ("legacy") group served under `/api`. */
@@ -29,11 +35,25 @@ export interface ResourceInfo {
   readonly categories: readonly string[];
   /** The verbs served. */
   readonly verbs: readonly ResourceVerb[];
+  /**
+   * Its subresources: `status` makes `/{name}/status` write only `status`
+   * and the main resource's updates keep the stored `status` (Kubernetes'
+   * status strategies). @default none
+   */
+  readonly subresources?: readonly ResourceSubresource[] | undefined;
 }
 
 const VERBS: readonly ResourceVerb[] = Object.freeze(['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']);
 
-function core(resource: string, singular: string, kind: string, namespaced: boolean, shortNames: readonly string[], categories: readonly string[] = []): ResourceInfo {
+function core(
+  resource: string,
+  singular: string,
+  kind: string,
+  namespaced: boolean,
+  shortNames: readonly string[],
+  categories: readonly string[] = [],
+  subresources: readonly ResourceSubresource[] = [],
+): ResourceInfo {
   return Object.freeze({
     group: '',
     version: 'v1',
@@ -45,16 +65,22 @@ function core(resource: string, singular: string, kind: string, namespaced: bool
     shortNames: Object.freeze([...shortNames]),
     categories: Object.freeze([...categories]),
     verbs: VERBS,
+    subresources: Object.freeze([...subresources]),
   });
 }
 
-/** The core/v1 resources the reference host serves: namespaces, nodes, pods, configmaps. */
+/** The core/v1 resources the reference host serves: namespaces, nodes, pods (these three with `status`), configmaps. */
 export const CORE_V1_RESOURCES: readonly ResourceInfo[] = Object.freeze([
   core('configmaps', 'configmap', 'ConfigMap', true, ['cm']),
-  core('namespaces', 'namespace', 'Namespace', false, ['ns']),
-  core('nodes', 'node', 'Node', false, ['no']),
-  core('pods', 'pod', 'Pod', true, ['po'], ['all']),
+  core('namespaces', 'namespace', 'Namespace', false, ['ns'], [], ['status']),
+  core('nodes', 'node', 'Node', false, ['no'], [], ['status']),
+  core('pods', 'pod', 'Pod', true, ['po'], ['all'], ['status']),
 ]);
+
+/** Whether `info` serves the status subresource. */
+export function hasStatusSubresource(info: ResourceInfo): boolean {
+  return info.subresources?.includes('status') === true;
+}
 
 /** `v1` for the core group, `group/version` otherwise: an object's `apiVersion`. */
 export function apiVersionOf(info: ResourceInfo): string {

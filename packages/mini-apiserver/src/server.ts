@@ -3,8 +3,9 @@
  *
  * ```
  *  request ─▶ route (request-info) ─▶ flow control (flowcontrol's http admission; probes exempt)
- *     ├─ resource verbs: get/list/watch ─▶ Cacher (one per resource, fed by a Reflector over storage)
- *     │                  create/update/patch/delete ─▶ Storage ─(watch)─▶ Reflector ─▶ Cacher
+ *     ├─ resource verbs ─▶ handlers (decode/encode) ─▶ registry (registry/*, shared with createFakeApi)
+ *     │     get/list/watch ─▶ Cacher (one per resource, fed by a Reflector over storage)
+ *     │     create/update/patch/delete ─▶ Storage ─(watch)─▶ Reflector ─▶ Cacher
  *     └─ version, discovery, OpenAPI, metrics, health, profile (non-resource)
  *  every failure ─▶ a Status in the negotiated format (codec's writeStatusResponse)
  * ```
@@ -14,8 +15,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Cacher, fieldIndex, namespaceIndex, storageListerWatcher } from '@apiserver-kit/cache';
-import { isStatusError, StatusError, toStatusError, writeStatusResponse } from '@apiserver-kit/codec';
+import type { Cacher } from '@apiserver-kit/cache';
+import { StatusError, toStatusError, writeStatusResponse } from '@apiserver-kit/codec';
 import { type Clock, systemClock } from '@apiserver-kit/core';
 import type { RequestAttributes } from '@apiserver-kit/flowcontrol';
 import { MemoryStorage, type Storage } from '@apiserver-kit/storage';
@@ -30,7 +31,8 @@ import { methodNotAllowed, parseResourceRequest, pathNotFound, type ResourceRequ
 import { serveCreate, serveDelete, serveDeleteCollection, servePatch, serveUpdate } from './handlers/write.js';
 import { kubeconfigFor, type KubeconfigOptions } from './kubeconfig.js';
 import { ApiServerMetrics } from './metrics.js';
-import { CORE_V1_RESOURCES, type ResourceInfo, apiVersionOf, storageKey, storagePrefix } from './resources.js';
+import { bootstrapNamespaces, createRegistry, startCachers } from './host-state.js';
+import { CORE_V1_RESOURCES, type ResourceInfo } from './resources.js';
 import { type SeedEntry, syntheticCluster, type SyntheticClusterOptions } from './seed.js';
 
 /** One object to write before serving: its storage key and the object (what `syntheticCluster` yields). */
@@ -88,43 +90,12 @@ export interface ApiServer {
 /** Kubernetes' `--max-request-bytes` default for the apiserver's bodies. */
 export const DEFAULT_MAX_REQUEST_BODY_BYTES: number = 3 * 1024 * 1024;
 
-/** The namespaces Kubernetes' bootstrap controller creates. */
-const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-
 function isSeedList(seed: Iterable<SeedObject> | SeedOptions): seed is Iterable<SeedObject> {
   return typeof (seed as Partial<Iterable<SeedObject>>)[Symbol.iterator] === 'function';
 }
 
 async function writeSeed(storage: Storage, seed: Iterable<SeedObject>): Promise<void> {
   for (const { key, object } of seed) await storage.create(key, object);
-}
-
-async function bootstrapNamespaces(storage: Storage, resources: readonly ResourceInfo[]): Promise<void> {
-  const namespaces = resources.find((info) => info.group === '' && info.resource === 'namespaces');
-  if (namespaces === undefined) return;
-  for (const name of SYSTEM_NAMESPACES) {
-    try {
-      await storage.create(storageKey(namespaces, name), { apiVersion: 'v1', kind: 'Namespace', metadata: { name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
-    } catch (error) {
-      if (!isStatusError(error, 'AlreadyExists')) throw error;
-    }
-  }
-}
-
-function cacherFor(info: ResourceInfo, storage: Storage, clock: Clock): Cacher {
-  const prefix = storagePrefix(info);
-  const indexes = info.namespaced ? [namespaceIndex()] : [];
-  // A kubelet watches its node's pods: the index routes each pod event to that node's watchers only.
-  if (info.group === '' && info.resource === 'pods') indexes.push(fieldIndex('spec.nodeName'));
-  return new Cacher({
-    resource: info.resource,
-    prefix,
-    source: storageListerWatcher(storage, prefix),
-    storage,
-    clock,
-    indexes,
-    objectKind: { apiVersion: apiVersionOf(info), kind: info.kind },
-  });
 }
 
 /** The attributes flow control reads, from the parsed request. */
@@ -172,19 +143,14 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   if (options.seed !== undefined) await writeSeed(storage, isSeedList(options.seed) ? options.seed : syntheticCluster(options.seed));
   if (options.bootstrapNamespaces !== false) await bootstrapNamespaces(storage, resources);
 
-  const cachers = new Map<ResourceInfo, Cacher>();
-  for (const info of resources) {
-    const cacher = cacherFor(info, storage, clock);
-    cachers.set(info, cacher);
-    metrics.attachCacher(info.resource, cacher);
-    cacher.start();
-  }
+  const cachers = startCachers(storage, resources, clock, (info, cacher) => metrics.attachCacher(info.resource, cacher));
   const context: ServerContext = {
     storage,
     clock,
     resources,
     cachers,
     codecs: new Codecs(),
+    registry: createRegistry(storage, resources, cachers, random),
     maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
     minRequestTimeoutSeconds: options.minRequestTimeoutSeconds ?? 1800,
     random,

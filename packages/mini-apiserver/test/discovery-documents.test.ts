@@ -75,7 +75,9 @@ describe('apiResourceList()', () => {
   it('/api/v1 describes every core resource as metav1.APIResource', () => {
     const list = apiResourceList(CORE_V1_RESOURCES, '', 'v1');
     expect(list).toMatchObject({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'v1' });
-    expect(list.resources.map((r) => r.name)).toEqual(['configmaps', 'namespaces', 'nodes', 'pods']);
+    // Each status subresource follows its resource, as Kubernetes lists them.
+    expect(list.resources.map((r) => r.name)).toEqual(['configmaps', 'namespaces', 'namespaces/status', 'nodes', 'nodes/status', 'pods', 'pods/status']);
+    expect(list.resources.find((r) => r.name === 'pods/status')).toEqual({ name: 'pods/status', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get', 'patch', 'update'] });
     const pods = list.resources.find((r) => r.name === 'pods')!;
     expect(pods).toMatchObject({ singularName: 'pod', namespaced: true, kind: 'Pod', shortNames: ['po'], categories: ['all'] });
     expect(pods.verbs).toEqual(['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']);
@@ -108,7 +110,9 @@ describe('aggregatedDiscovery()', () => {
       singularResource: 'node',
       verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
       shortNames: ['no'],
+      subresources: [{ subresource: 'status', responseKind: { group: '', version: 'v1', kind: 'Node' }, verbs: ['get', 'patch', 'update'] }],
     });
+    expect('subresources' in group.versions[0]!.resources.find((r) => r.resource === 'configmaps')!).toBe(false);
     expect(group.versions[0]!.resources.find((r) => r.resource === 'pods')!.scope).toBe('Namespaced');
   });
 

@@ -23,6 +23,8 @@ import {
   type KubeObject,
   LIST_TOO_OLD_MESSAGE,
   type ObjectMeta,
+  type ObjectShape,
+  type Stored,
   tooLargeResourceVersion,
   WATCH_TOO_OLD_MESSAGE,
 } from '@apiserver-kit/codec';
@@ -76,10 +78,31 @@ export interface MemoryStorageOptions {
   readonly uid?: (() => string) | undefined;
 }
 
+/** An object as the store keeps it: untyped, with its name and resourceVersion. */
+type StoredObject = Stored<KubeObject>;
+
+/** Metadata whose name has been checked (see `checkObject`). */
+type NamedMeta = ObjectMeta & { readonly name: string };
+
+/**
+ * The boundary between the untyped store and `T`, the one cast of
+ * {@link MemoryStorage}: the store keeps `KubeObject`s (it checks `metadata`,
+ * not the rest), and `T` is the caller's claim about them, as client-go's
+ * typed clients trust the decoder. A cast, not a widening: kubernetes-types'
+ * interfaces are not assignable to `KubeObject` (their `ObjectMeta` has no
+ * index signature). Overloads, so that each use names what it converts.
+ */
+function typed<T extends ObjectShape>(value: StoredObject): Stored<T>;
+function typed<T extends ObjectShape>(value: ListResult): ListResult<T>;
+function typed<T extends ObjectShape>(value: StorageWatch): StorageWatch<T>;
+function typed(value: unknown): unknown {
+  return value;
+}
+
 /** One state of a key; `object` is `undefined` for a deletion (tombstone). */
 interface Version {
   readonly revision: number;
-  readonly object: KubeObject | undefined;
+  readonly object: StoredObject | undefined;
 }
 
 /**
@@ -96,8 +119,12 @@ interface Version {
  * already in key order (so the object passed to `create` may become frozen);
  * reads return the stored objects themselves. Memory holds every version
  * since the compaction point; automatic compaction runs on writes only.
+ *
+ * `T` types the objects (`new MemoryStorage<Pod>()` with kubernetes-types'
+ * `Pod`; @default `KubeObject`): see {@link Storage}. Only `metadata` is
+ * checked at run time.
  */
-export class MemoryStorage implements Storage {
+export class MemoryStorage<T extends ObjectShape = KubeObject> implements Storage<T> {
   readonly #clock: Clock;
   readonly #retainMs: number;
   readonly #retainRevisions: number;
@@ -143,15 +170,15 @@ export class MemoryStorage implements Storage {
   }
 
   /** {@inheritDoc Storage.get} */
-  async get(key: string): Promise<KubeObject> {
+  async get(key: string): Promise<Stored<T>> {
     parseKey(key);
     const object = this.#tree.get(key)?.at(-1)?.object;
     if (object === undefined) throw keyNotFound(key);
-    return object;
+    return typed<T>(object);
   }
 
   /** {@inheritDoc Storage.list} */
-  async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
+  async list(prefix: string, options: ListOptions = {}): Promise<ListResult<T>> {
     checkPrefix(prefix);
     checkOptions('options', options);
     const revision = options.revision ?? this.#revision;
@@ -167,7 +194,7 @@ export class MemoryStorage implements Storage {
     if (revision < this.#compacted) throw expired(LIST_TOO_OLD_MESSAGE);
     if (revision > this.#revision) throw tooLargeResourceVersion(revision, this.#revision);
     const limit = options.limit ?? Infinity;
-    const items: KubeObject[] = [];
+    const items: StoredObject[] = [];
     const keys: string[] = [];
     let nextKey: string | undefined;
     // Keys are printable ASCII (≤ 0x7e), so every key under the prefix sorts below prefix + "\x7f".
@@ -183,11 +210,11 @@ export class MemoryStorage implements Storage {
       keys.push(key);
       return undefined;
     });
-    return nextKey === undefined ? { items, revision, more: false, keys } : { items, revision, more: true, nextKey, keys };
+    return typed<T>(nextKey === undefined ? { items, revision, more: false, keys } : { items, revision, more: true, nextKey, keys });
   }
 
   /** {@inheritDoc Storage.create} */
-  async create(key: string, object: KubeObject, options: CreateOptions = {}): Promise<KubeObject> {
+  async create(key: string, object: T, options: CreateOptions = {}): Promise<Stored<T>> {
     const parsed = parseKey(key);
     checkOptions('options', options);
     checkSignal('signal', options.signal);
@@ -197,13 +224,13 @@ export class MemoryStorage implements Storage {
     }
     options.signal?.throwIfAborted();
     if (this.#live(key) !== undefined) throw keyExists(key);
-    const stored = this.#stamp(accepted, this.#revision + 1, meta.uid ?? this.#uid(), meta.creationTimestamp ?? this.#timestamp());
+    const stored = this.#stamp(accepted, meta, this.#revision + 1, meta.uid ?? this.#uid(), meta.creationTimestamp ?? this.#timestamp());
     this.#commit({ type: 'ADDED', key, object: stored.object, revision: stored.revision });
-    return stored.object;
+    return typed<T>(stored.object);
   }
 
   /** {@inheritDoc Storage.guaranteedUpdate} */
-  async guaranteedUpdate(key: string, tryUpdate: UpdateFunction, options: GuaranteedUpdateOptions = {}): Promise<KubeObject> {
+  async guaranteedUpdate(key: string, tryUpdate: UpdateFunction<T>, options: GuaranteedUpdateOptions = {}): Promise<Stored<T>> {
     const parsed = parseKey(key);
     if (typeof tryUpdate !== 'function') throw new TypeError(`Expected \`tryUpdate\` to be a function, got ${received(tryUpdate)}`);
     checkOptions('options', options);
@@ -221,7 +248,7 @@ export class MemoryStorage implements Storage {
       // Checked against the fresh state on every attempt (etcd3 store.go GuaranteedUpdate):
       // a failure is the caller's own condition, so it is final, never retried.
       checkAgainst(key, options.preconditions, current?.object);
-      const produced = tryUpdate(current?.object);
+      const produced = tryUpdate(current === undefined ? undefined : typed<T>(current.object));
       // No await for a synchronous tryUpdate: the read, the call and the write then
       // happen in one step, so they cannot conflict, and no microtask hop is paid.
       const next = isPromiseLike(produced) ? await produced : produced;
@@ -242,9 +269,9 @@ export class MemoryStorage implements Storage {
         continue;
       }
       if (current === undefined) {
-        const stored = this.#stamp(accepted, this.#revision + 1, meta.uid ?? this.#uid(), meta.creationTimestamp ?? this.#timestamp());
+        const stored = this.#stamp(accepted, meta, this.#revision + 1, meta.uid ?? this.#uid(), meta.creationTimestamp ?? this.#timestamp());
         this.#commit({ type: 'ADDED', key, object: stored.object, revision: stored.revision });
-        return stored.object;
+        return typed<T>(stored.object);
       }
       const currentMeta = current.object.metadata ?? {};
       const candidate = withMetadata(accepted, meta, {
@@ -254,15 +281,15 @@ export class MemoryStorage implements Storage {
       });
       // Unchanged bytes are no write (etcd3 compares the encoded object with the stored
       // data): `{ a: undefined }` encodes as `{}`, so it changes nothing either.
-      if (sameEncoding(candidate, current.object)) return current.object;
-      const stored = this.#stamp(accepted, this.#revision + 1, currentMeta.uid, currentMeta.creationTimestamp);
+      if (sameEncoding(candidate, current.object)) return typed<T>(current.object);
+      const stored = this.#stamp(accepted, meta, this.#revision + 1, currentMeta.uid, currentMeta.creationTimestamp);
       this.#commit({ type: 'MODIFIED', key, object: stored.object, prevObject: current.object, revision: stored.revision });
-      return stored.object;
+      return typed<T>(stored.object);
     }
   }
 
   /** {@inheritDoc Storage.delete} As in Kubernetes, the object returned carries the deletion revision as its `resourceVersion`. */
-  async delete(key: string, options: DeleteOptions = {}): Promise<KubeObject> {
+  async delete(key: string, options: DeleteOptions = {}): Promise<Stored<T>> {
     parseKey(key);
     checkOptions('options', options);
     checkSignal('signal', options.signal);
@@ -272,14 +299,13 @@ export class MemoryStorage implements Storage {
     if (current === undefined) throw keyNotFound(key);
     checkAgainst(key, options.preconditions, current.object);
     const revision = this.#revision + 1;
-    const meta = current.object.metadata ?? {};
-    const object = deepFreeze(withMetadata(current.object, meta, { resourceVersion: String(revision) }));
+    const object = deepFreeze(withMetadata(current.object, current.object.metadata, { resourceVersion: String(revision) }));
     this.#commit({ type: 'DELETED', key, object, prevObject: current.object, revision });
-    return object;
+    return typed<T>(object);
   }
 
   /** {@inheritDoc Storage.watch} */
-  watch(prefix: string, options: WatchOptions = {}): StorageWatch {
+  watch(prefix: string, options: WatchOptions = {}): StorageWatch<T> {
     checkPrefix(prefix);
     checkOptions('options', options);
     const fromRevision = options.fromRevision ?? this.#revision;
@@ -291,7 +317,7 @@ export class MemoryStorage implements Storage {
     const failure = fromRevision < this.#compacted ? expired(WATCH_TOO_OLD_MESSAGE) : undefined;
     const watch = new MemoryWatch(this.#source, prefix, fromRevision, bufferSize, options.signal, failure);
     if (watch.isAttached) this.#watches.add(watch);
-    return watch;
+    return typed<T>(watch);
   }
 
   /** {@inheritDoc Storage.currentRevision} */
@@ -314,14 +340,13 @@ export class MemoryStorage implements Storage {
   }
 
   /** The live version of `key`, or `undefined` when absent or deleted. */
-  #live(key: string): { readonly revision: number; readonly object: KubeObject } | undefined {
+  #live(key: string): { readonly revision: number; readonly object: StoredObject } | undefined {
     const last = this.#tree.get(key)?.at(-1);
-    return last?.object === undefined ? undefined : (last as { revision: number; object: KubeObject });
+    return last?.object === undefined ? undefined : (last as { revision: number; object: StoredObject });
   }
 
   /** The object as stored at `revision`: system fields set, deep-frozen. */
-  #stamp(object: KubeObject, revision: number, uid: string | undefined, creationTimestamp: string | undefined): { revision: number; object: KubeObject } {
-    const meta = object.metadata ?? {};
+  #stamp(object: KubeObject, meta: NamedMeta, revision: number, uid: string | undefined, creationTimestamp: string | undefined): { revision: number; object: StoredObject } {
     return { revision, object: deepFreeze(withMetadata(object, meta, { resourceVersion: String(revision), uid, creationTimestamp })) };
   }
 
@@ -393,7 +418,7 @@ function compareKeys(a: string, b: string): number {
 }
 
 /** The object of the last version at or before `revision`, `undefined` if absent then. */
-function objectAt(versions: readonly Version[], revision: number): KubeObject | undefined {
+function objectAt(versions: readonly Version[], revision: number): StoredObject | undefined {
   for (let i = versions.length - 1; i >= 0; i--) {
     const version = versions[i]!;
     if (version.revision <= revision) return version.object;
@@ -401,8 +426,14 @@ function objectAt(versions: readonly Version[], revision: number): KubeObject | 
   return undefined;
 }
 
-/** A shallow copy of `object` with `metadata` fields replaced; `undefined` values leave a field out. */
-function withMetadata(object: KubeObject, meta: ObjectMeta, fields: Partial<Record<'resourceVersion' | 'uid' | 'creationTimestamp', string | undefined>>): KubeObject {
+/**
+ * A shallow copy of `object` with `metadata` fields replaced; `undefined`
+ * values leave a field out. With a checked name and a resourceVersion, the
+ * copy is an object as stored.
+ */
+function withMetadata(object: KubeObject, meta: NamedMeta, fields: MetadataFields & { readonly resourceVersion: string }): StoredObject;
+function withMetadata(object: KubeObject, meta: ObjectMeta, fields: MetadataFields): KubeObject;
+function withMetadata(object: KubeObject, meta: ObjectMeta, fields: MetadataFields): KubeObject {
   const metadata: Record<string, unknown> = { ...meta };
   for (const [field, value] of Object.entries(fields)) {
     if (value === undefined) delete metadata[field];
@@ -410,6 +441,8 @@ function withMetadata(object: KubeObject, meta: ObjectMeta, fields: Partial<Reco
   }
   return { ...object, metadata };
 }
+
+type MetadataFields = Partial<Record<'resourceVersion' | 'uid' | 'creationTimestamp', string | undefined>>;
 
 /**
  * Validates a written object against its key; returns it with the `null`
@@ -420,7 +453,7 @@ function checkObject(
   parsed: ReturnType<typeof parseKey>,
   object: unknown,
   what: 'object' | 'the result of tryUpdate',
-): { readonly object: KubeObject; readonly meta: ObjectMeta } {
+): { readonly object: KubeObject; readonly meta: NamedMeta } {
   const name = what === 'object' ? 'object' : 'tryUpdate(…)';
   if (typeof object !== 'object' || object === null || Array.isArray(object)) {
     throw new TypeError(
@@ -432,7 +465,7 @@ function checkObject(
   // Wrong shapes (they come from a request body) are Invalid 422 before anything reads them.
   const accepted = validateObjectMeta(key, object as KubeObject);
   const meta = accepted.metadata;
-  if (typeof meta !== 'object' || meta === null || typeof meta.name !== 'string' || meta.name === '') {
+  if (typeof meta !== 'object' || meta === null || !isNamed(meta)) {
     // A missing name is the caller's omission (it keyed the object), not the body's shape.
     throw new TypeError(`Expected \`${name}.metadata.name\` to be a non-empty string, got ${received(typeof meta === 'object' && meta !== null ? meta.name : undefined)}`);
   }
@@ -442,6 +475,10 @@ function checkObject(
     throw badRequest(`the namespace of the object (${namespace}) does not match the key ${JSON.stringify(key)}`);
   }
   return { object: accepted, meta };
+}
+
+function isNamed(meta: ObjectMeta): meta is NamedMeta {
+  return typeof meta.name === 'string' && meta.name !== '';
 }
 
 function checkPreconditions(preconditions: Preconditions | undefined): void {

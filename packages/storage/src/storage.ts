@@ -4,35 +4,36 @@
  * implementation (`MemoryStorage` here, the etcd one in `storage-etcd`) passes
  * the conformance suite in `@apiserver-kit/storage/conformance`.
  */
-import type { KubeObject } from '@apiserver-kit/codec';
+import type { KubeObject, ObjectShape, Stored } from '@apiserver-kit/codec';
 import type { PartialRetryOptions } from './retry.js';
 
 /**
  * A change to one key, in revision order. Events are frozen and shared: every
  * watcher, and every later watch catching up from the history, receives the
  * same event object, so assigning to one throws a TypeError (in strict mode).
+ * `T` types the objects (see {@link Storage}).
  */
-export type StorageEvent = AddedEvent | ModifiedEvent | DeletedEvent | BookmarkEvent;
+export type StorageEvent<T extends ObjectShape = KubeObject> = AddedEvent<T> | ModifiedEvent<T> | DeletedEvent<T> | BookmarkEvent;
 
 /** A key was created. `object.metadata.resourceVersion` is `String(revision)`. */
-export interface AddedEvent {
+export interface AddedEvent<T extends ObjectShape = KubeObject> {
   readonly type: 'ADDED';
   /** The key that changed. */
   readonly key: string;
   /** The stored object (deep-frozen). */
-  readonly object: KubeObject;
+  readonly object: Stored<T>;
   /** The revision of the write. */
   readonly revision: number;
 }
 
 /** A key was updated. */
-export interface ModifiedEvent {
+export interface ModifiedEvent<T extends ObjectShape = KubeObject> {
   readonly type: 'MODIFIED';
   readonly key: string;
   /** The new object (deep-frozen). */
-  readonly object: KubeObject;
+  readonly object: Stored<T>;
   /** The object as it was before this write (deep-frozen). */
-  readonly prevObject: KubeObject;
+  readonly prevObject: Stored<T>;
   readonly revision: number;
 }
 
@@ -41,11 +42,11 @@ export interface ModifiedEvent {
  * `resourceVersion` set to the deletion revision; `prevObject` is the last
  * state exactly as it was stored.
  */
-export interface DeletedEvent {
+export interface DeletedEvent<T extends ObjectShape = KubeObject> {
   readonly type: 'DELETED';
   readonly key: string;
-  readonly object: KubeObject;
-  readonly prevObject: KubeObject;
+  readonly object: Stored<T>;
+  readonly prevObject: Stored<T>;
   readonly revision: number;
 }
 
@@ -80,9 +81,9 @@ export interface ListOptions {
 }
 
 /** The answer of {@link Storage.list}. */
-export interface ListResult {
+export interface ListResult<T extends ObjectShape = KubeObject> {
   /** The objects, in ascending key order (deep-frozen, shared: do not modify). */
-  readonly items: readonly KubeObject[];
+  readonly items: readonly Stored<T>[];
   /** The revision the items reflect; pass it back with `nextKey` for the next page. */
   readonly revision: number;
   /** Whether more items follow under the prefix at `revision`. */
@@ -111,7 +112,7 @@ export interface CreateOptions {
  * that error. May be called several times (once per conflict retry); must not
  * modify `current` (it is frozen).
  */
-export type UpdateFunction = (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
+export type UpdateFunction<T extends ObjectShape = KubeObject> = (current: Stored<T> | undefined) => T | Promise<T>;
 
 /** Options of {@link Storage.guaranteedUpdate}. */
 export interface GuaranteedUpdateOptions {
@@ -163,7 +164,7 @@ export interface WatchOptions {
  * (`break`, `return`, a thrown error) closes it, as does `close()` or the
  * `signal` of {@link WatchOptions}.
  */
-export interface StorageWatch extends AsyncIterable<StorageEvent> {
+export interface StorageWatch<T extends ObjectShape = KubeObject> extends AsyncIterable<StorageEvent<T>> {
   /**
    * Asks for a BOOKMARK event carrying the store's revision once every
    * earlier change under the prefix has been delivered (etcd's progress
@@ -191,14 +192,19 @@ export interface StorageWatch extends AsyncIterable<StorageEvent> {
  * Failures are `StatusError`s (NotFound, AlreadyExists, Conflict, Expired,
  * BadRequest, Invalid, Timeout); bad arguments from code (a limit of `0`, a revision of
  * `-1`) are `TypeError`/`RangeError`.
+ *
+ * `T` is the type of the objects (`Storage<Pod>` with kubernetes-types'
+ * `Pod`; @default `KubeObject`, untyped): writes take a `T`, reads return a
+ * `Stored<T>` (`metadata.name` and `metadata.resourceVersion` present). The
+ * type is the caller's claim: a store checks `metadata`, not the rest.
  */
-export interface Storage {
+export interface Storage<T extends ObjectShape = KubeObject> {
   /**
    * The object stored under `key`.
    *
    * @throws StatusError NotFound 404 when the key does not exist; BadRequest 400 for a malformed key.
    */
-  get(key: string): Promise<KubeObject>;
+  get(key: string): Promise<Stored<T>>;
 
   /**
    * The objects whose keys start with `prefix`, in ascending key order, at
@@ -212,7 +218,7 @@ export interface Storage {
    * @throws TypeError/RangeError for a `limit` that is not a positive integer or a
    *   `revision` that is not a non-negative integer.
    */
-  list(prefix: string, options?: ListOptions): Promise<ListResult>;
+  list(prefix: string, options?: ListOptions): Promise<ListResult<T>>;
 
   /**
    * Stores a new object under `key` and returns it as stored, with
@@ -228,7 +234,7 @@ export interface Storage {
    *   metadata field of the wrong type (`metadata.labels`, `metadata.labels[app]`).
    * @throws TypeError when `object` is not an object with a non-empty `metadata.name`.
    */
-  create(key: string, object: KubeObject, options?: CreateOptions): Promise<KubeObject>;
+  create(key: string, object: T, options?: CreateOptions): Promise<Stored<T>>;
 
   /**
    * Read-modify-write with optimistic concurrency: reads the current object,
@@ -253,14 +259,14 @@ export interface Storage {
    *   also when it is deleted during the retries; Invalid 422 for metadata of
    *   the wrong shape; whatever `tryUpdate` throws; `signal.reason` when aborted.
    */
-  guaranteedUpdate(key: string, tryUpdate: UpdateFunction, options?: GuaranteedUpdateOptions): Promise<KubeObject>;
+  guaranteedUpdate(key: string, tryUpdate: UpdateFunction<T>, options?: GuaranteedUpdateOptions): Promise<Stored<T>>;
 
   /**
    * Deletes `key` and returns the object as it was last stored.
    *
    * @throws StatusError NotFound 404 when the key does not exist; Conflict 409 when a precondition fails.
    */
-  delete(key: string, options?: DeleteOptions): Promise<KubeObject>;
+  delete(key: string, options?: DeleteOptions): Promise<Stored<T>>;
 
   /**
    * Every change under `prefix` after `fromRevision`, in revision order, and
@@ -272,7 +278,7 @@ export interface Storage {
    * compaction, before the consumer caught up) older than the retained history, and Gone 410 when the consumer fell `bufferSize` events
    * behind (the message names the last delivered revision to resume from).
    */
-  watch(prefix: string, options?: WatchOptions): StorageWatch;
+  watch(prefix: string, options?: WatchOptions): StorageWatch<T>;
 
   /** The revision of the last write (0 for an empty, never-written store). */
   currentRevision(): Promise<number>;

@@ -2,6 +2,7 @@
 import type { Cacher } from '@apiserver-kit/cache';
 import type { Clock } from '@apiserver-kit/core';
 import type { Storage } from '@apiserver-kit/storage';
+import type { Registry } from '../registry/registry.js';
 import type { ResourceInfo } from '../resources.js';
 import type { Codecs } from './codecs.js';
 
@@ -13,6 +14,8 @@ export interface ServerContext {
   /** The Cacher of each served resource: every read goes through it. */
   readonly cachers: ReadonlyMap<ResourceInfo, Cacher>;
   readonly codecs: Codecs;
+  /** Every verb's logic (the handlers only parse, decode, call it and encode). */
+  readonly registry: Registry;
   /** The largest request body accepted, in bytes. */
   readonly maxRequestBodyBytes: number;
   /** Watches without `timeoutSeconds` end after a random time in [min, 2·min) seconds (Kubernetes' `--min-request-timeout`, 1800). */

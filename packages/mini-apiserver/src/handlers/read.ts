@@ -1,7 +1,7 @@
 /**
- * The read verbs — get, list, watch — all served by the resource's Cacher
- * (which reads storage only where Kubernetes' cacher would: GET without
- * resourceVersion, what its history no longer holds, consistent-read waits).
+ * The read verbs — get, list, watch — over HTTP: the registry reads (the
+ * resource's Cacher), the answer encoded — as objects, streamed lists,
+ * Tables or a watch stream.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type CacheWatcher, writeWatchError, writeWatchResponse } from '@apiserver-kit/cache';
@@ -25,18 +25,12 @@ export interface ReadRequest {
   readonly signal: AbortSignal;
 }
 
-function cacherOf(read: ReadRequest) {
-  const cacher = read.context.cachers.get(read.resource.info);
-  if (cacher === undefined) throw new Error(`no cacher for ${read.resource.info.resource}`);
-  return cacher;
-}
-
-/** GET of one object, with Kubernetes' resourceVersion semantics (Cacher.get). */
+/** GET of one object (or of its status subresource: the same object), with Kubernetes' resourceVersion semantics (Cacher.get). */
 export async function serveGet(read: ReadRequest): Promise<void> {
   const { context, request, response, resource, query } = read;
   const output = context.codecs.output(request, query, { tables: true });
   const rv = query.get('resourceVersion');
-  const object = await cacherOf(read).get(resource.name ?? '', {
+  const object = await context.registry.get(resource.info, resource.name ?? '', {
     ...(resource.namespace === undefined ? {} : { namespace: resource.namespace }),
     ...(rv === null ? {} : { resourceVersion: rv }),
     signal: read.signal,
@@ -58,7 +52,7 @@ export async function serveList(read: ReadRequest): Promise<void> {
   const { context, request, response, resource, query } = read;
   const output = context.codecs.output(request, query, { tables: true });
   const options = listQuery(query);
-  const result = await cacherOf(read).list({
+  const result = await context.registry.list(resource.info, {
     ...options,
     namespace: resource.namespace,
     signal: read.signal,
@@ -110,7 +104,7 @@ export async function serveWatch(read: ReadRequest, onStarted: () => void, onWat
   const watchEncoder = new WatchEventEncoder(output.encoder);
   let watcher: CacheWatcher;
   try {
-    watcher = await cacherOf(read).watch({
+    watcher = await context.registry.watch(resource.info, {
       ...options,
       fieldSelector,
       namespace: resource.namespace,

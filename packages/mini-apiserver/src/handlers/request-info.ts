@@ -5,7 +5,7 @@
  * namespace, the resource, the name, and the verb.
  */
 import { StatusError } from '@apiserver-kit/codec';
-import type { ResourceInfo } from '../resources.js';
+import { type ResourceInfo, type ResourceSubresource, SUBRESOURCE_VERBS } from '../resources.js';
 
 /** The Kubernetes verbs of resource requests this server serves. */
 export type RequestVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -18,6 +18,8 @@ export interface ResourceRequest {
   readonly namespace: string | undefined;
   /** The object's name from the URL; for a legacy `/watch/…/{name}` path, the watched name. */
   readonly name: string | undefined;
+  /** `status` for `/…/{name}/status` (get, update, patch only); undefined for the resource itself. */
+  readonly subresource?: ResourceSubresource | undefined;
 }
 
 /** Kubernetes' answer for a path nothing serves (the NotFound handler): `details` empty. */
@@ -37,8 +39,9 @@ export function methodNotAllowed(): StatusError {
  * other routes.
  *
  * @param watchParam Whether the query asked `watch=true` (turns a list into a watch).
- * @throws StatusError NotFound 404 for an unknown resource, a subresource,
- *   or a resource addressed out of its scope; MethodNotAllowed 405.
+ * @throws StatusError NotFound 404 for an unknown resource, a subresource
+ *   the kind does not serve, or a resource addressed out of its scope;
+ *   MethodNotAllowed 405 (a subresource serves get, update and patch only).
  */
 export function parseResourceRequest(method: string, segments: readonly string[], resources: readonly ResourceInfo[], watchParam: boolean): ResourceRequest | undefined {
   let group: string;
@@ -67,15 +70,22 @@ export function parseResourceRequest(method: string, segments: readonly string[]
     namespace = rest[1];
     rest = rest.slice(2);
   }
-  const [resource, name, ...subresource] = rest;
+  const [resource, name, ...subresources] = rest;
   const info = resources.find((candidate) => candidate.group === group && candidate.version === version && candidate.resource === resource);
-  if (info === undefined || subresource.length > 0) throw pathNotFound();
+  if (info === undefined) throw pathNotFound();
+  // A subresource the kind serves (`pods/{name}/status`); any other is a path nothing serves.
+  const subresource = subresources.length === 1 && name !== undefined && !legacyWatch ? info.subresources?.find((candidate) => candidate === subresources[0]) : undefined;
+  if (subresources.length > 0 && subresource === undefined) throw pathNotFound();
   if (info.namespaced && namespace === undefined && name !== undefined) throw pathNotFound();
   if (!info.namespaced && namespace !== undefined) throw pathNotFound();
   if (namespace === '' || name === '') throw pathNotFound();
   const verb = verbOf(method, name !== undefined, legacyWatch, watchParam);
   if (verb === undefined || !info.verbs.includes(verb)) throw methodNotAllowed();
   if (legacyWatch && verb !== 'watch') throw methodNotAllowed();
+  if (subresource !== undefined) {
+    if (!SUBRESOURCE_VERBS.includes(verb)) throw methodNotAllowed();
+    return { verb, info, namespace, name, subresource };
+  }
   return { verb, info, namespace, name };
 }
 

@@ -1,0 +1,37 @@
+/**
+ * `@kubernetes/client-node`'s informer as its README shows it: `makeInformer`
+ * (a `ListWatch`) over `CoreV1Api.listPodForAllNamespaces()`, the watch on
+ * `/api/v1/pods`; its `ObjectCache.list(namespace)` is the lister.
+ */
+import { CoreV1Api, KubeConfig, makeInformer, type V1Pod } from '@kubernetes/client-node';
+import type { InformerSubject, PodMeta } from './subject.js';
+
+export const CLIENT_NODE_LABEL = '@kubernetes/client-node 1.4.0 (makeInformer → ListWatch)';
+
+/** A client-node informer of every pod on the host at `url` (plain HTTP, no credentials). */
+export function clientNodeSubject(url: string): InformerSubject {
+  const config = new KubeConfig();
+  config.loadFromOptions({
+    clusters: [{ name: 'bench', server: url, skipTLSVerify: true }],
+    users: [{ name: 'bench' }],
+    contexts: [{ name: 'bench', cluster: 'bench', user: 'bench' }],
+    currentContext: 'bench',
+  });
+  const api = config.makeApiClient(CoreV1Api);
+  const informer = makeInformer<V1Pod>(config, '/api/v1/pods', () => api.listPodForAllNamespaces());
+  let failure: unknown;
+  informer.on('error', (error) => {
+    failure ??= error ?? new Error('client-node informer: error');
+  });
+  return {
+    label: CLIENT_NODE_LABEL,
+    // ListWatch.start() awaits the list (its items in the cache) and the watch's response headers.
+    async start() {
+      await informer.start();
+      if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
+    },
+    list: (namespace: string): readonly PodMeta[] => informer.list(namespace),
+    all: (): readonly PodMeta[] => informer.list(),
+    stop: () => informer.stop(),
+  };
+}

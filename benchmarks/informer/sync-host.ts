@@ -1,0 +1,62 @@
+/**
+ * Host child of the informer-sync suite: the reference host
+ * (`startApiServer` of `@apiserver-kit/mini-apiserver`) seeded with a
+ * synthetic cluster, on 127.0.0.1:0, in a process of its own so that its CPU
+ * and heap are not the clients'. Reports a {@link HostReady} over IPC, then
+ * serves until the suite disconnects.
+ *
+ *   node --expose-gc sync-host.js <pods> <namespaces>
+ */
+import type { KubeObject } from '@apiserver-kit/codec';
+import { CORE_V1_RESOURCES, startApiServer, storagePrefix } from '@apiserver-kit/mini-apiserver';
+import { pathToFileURL } from 'node:url';
+import { digestLine, digestOf, type HostReady } from './sync-protocol.js';
+
+/** Longest a host child lives, whatever happens. */
+const HARD_STOP_MS = 20 * 60_000;
+
+async function main(pods: number, namespaces: number): Promise<void> {
+  const t0 = performance.now();
+  // No configmaps: the clients list pods; 10 nodes (pods carry a nodeName, nodes are not listed).
+  const server = await startApiServer({ port: 0, seed: { pods, namespaces, nodes: 10, configmaps: 0 } });
+  const seedMs = performance.now() - t0;
+  const info = CORE_V1_RESOURCES.find((r) => r.group === '' && r.resource === 'pods');
+  if (info === undefined) throw new Error('the host serves no pods');
+  const { items } = await server.storage.list(storagePrefix(info));
+  const lines: string[] = [];
+  const byNamespace = new Map<string, string[]>();
+  for (const pod of items as readonly KubeObject[]) {
+    const meta = pod.metadata ?? {};
+    const line = digestLine(meta.namespace, meta.name, meta.resourceVersion);
+    lines.push(line);
+    const namespace = meta.namespace ?? '';
+    let group = byNamespace.get(namespace);
+    if (group === undefined) byNamespace.set(namespace, (group = []));
+    group.push(line);
+  }
+  // A seeded namespace of the usual size (not default/kube-system, which the synthetic cluster fills like the others, but a user's namespace reads better).
+  const names = [...byNamespace.keys()].filter((n) => n !== 'default' && n !== 'kube-system').sort();
+  const namespace = names[Math.floor(names.length / 2)] ?? [...byNamespace.keys()][0] ?? 'default';
+  const ready: HostReady = { type: 'ready', url: server.url, seedMs, pods: digestOf(lines), namespace, namespacePods: digestOf(byNamespace.get(namespace) ?? []) };
+  (globalThis as { gc?: () => void }).gc?.();
+  process.send!(ready);
+  process.on('disconnect', () => {
+    void server.close().finally(() => process.exit(0));
+  });
+}
+
+// Run only as a script.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (process.send === undefined) throw new Error('sync-host runs as a forked child of the informer-sync suite');
+  const [pods, namespaces] = process.argv.slice(2).map(Number);
+  if (!Number.isInteger(pods) || pods! < 1) throw new RangeError(`Expected \`pods\` to be a positive integer, got \`${String(pods)}\``);
+  if (!Number.isInteger(namespaces) || namespaces! < 2) throw new RangeError(`Expected \`namespaces\` to be an integer ≥ 2, got \`${String(namespaces)}\``);
+  setTimeout(() => {
+    console.error('informer sync-host: hard stop');
+    process.exit(2);
+  }, HARD_STOP_MS).unref();
+  main(pods!, namespaces!).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
