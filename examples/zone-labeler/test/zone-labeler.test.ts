@@ -121,4 +121,12 @@ describe.each(backends)('ZoneLabeler on %s', (_name, start) => {
     expect(pods).toHaveLength(20);
     for (const labeled of pods) expect(labeled.metadata.labels?.[ZONE_LABEL]).toBe(labeled.spec?.nodeName === 'n1' ? 'zone-c' : 'zone-a');
   });
+
+  it("the root README's snippet: objects without apiVersion and kind, typed reads", async () => {
+    const { api, settle } = await startController();
+    await api.nodes().create({ metadata: { name: 'n1', labels: { 'topology.kubernetes.io/zone': 'zone-a' } } });
+    await api.pods('default').create({ metadata: { name: 'web' }, spec: { nodeName: 'n1', containers: [{ name: 'app', image: 'nginx' }] } });
+    await settle();
+    expect((await api.pods('default').get('web')).metadata.labels?.['topology.kubernetes.io/zone']).toBe('zone-a');
+  });
 });
