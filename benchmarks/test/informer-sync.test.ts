@@ -10,10 +10,13 @@ import { measureSync, verifyReport } from '../informer/sync.bench.js';
 import type { ClientReport } from '../informer/sync-protocol.js';
 
 describe('informer/sync correctness', () => {
-  it('ours and client-node end with the same pods (keys and resourceVersions) as the host, and list the same namespace', async () => {
+  it('ours (WatchList, and list + watch) and client-node end with the same pods (keys and resourceVersions) as the host, and list the same namespace', async () => {
     const m = await measureSync({ pods: 600, namespaces: 3, runs: 1 }, true);
     const [ours] = m.reports.ours;
+    const [listed] = m.reports['ours-list'];
     const [peer] = m.reports['client-node'];
+    expect(listed!.pods).toEqual(ours!.pods);
+    expect(listed!.namespacePods).toEqual(ours!.namespacePods);
     expect(m.host.pods.count).toBe(600);
     expect(m.host.namespacePods.count).toBe(200);
     expect(ours!.pods).toEqual(m.host.pods);

@@ -20,7 +20,9 @@ import {
   type IndexDefinition,
   labelIndex,
   namespaceIndex,
+  type ListerWatcher,
   type ReflectorStore,
+  storageListerWatcher,
   WatchCache,
 } from '@apiserver-kit/cache';
 
@@ -155,3 +157,6 @@ export async function untypedDefaults(): Promise<void> {
   const typedCacher: Cacher<KubeObject> = cacher;
   void [data, name, cached, listed, typedCacher];
 }
+
+// A typed storage feeds a cache through storageListerWatcher without a cast.
+export const typedSource: ListerWatcher = storageListerWatcher(new MemoryStorage<Pod>(), '/pods/');

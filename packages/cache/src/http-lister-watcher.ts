@@ -190,10 +190,10 @@ export function httpListerWatcher(options: HttpListerWatcherOptions): ListerWatc
     return { items, revision: first.revision };
   };
 
-  const watchOf = (params: Readonly<Record<string, string>>, signal: AbortSignal | undefined): SourceWatch => {
+  const watchOf = (params: Readonly<Record<string, string>>, signal: AbortSignal | undefined, initialEvents: boolean): SourceWatch => {
     const timeoutSeconds = options.timeoutSeconds ?? Math.floor(MIN_WATCH_TIMEOUT_SECONDS * (1 + random()));
     const url = urlWith({ watch: 'true', ...params, timeoutSeconds: String(timeoutSeconds) });
-    return new HttpWatch(url, config, { format, protobuf, maxEventBytes }, signal, (revision) => {
+    return new HttpWatch(url, config, { format, protobuf, maxEventBytes }, signal, initialEvents, (revision) => {
       lastSync = String(revision);
     });
   };
@@ -215,11 +215,11 @@ export function httpListerWatcher(options: HttpListerWatcherOptions): ListerWatc
       return listed;
     },
     watch({ fromRevision, signal }): SourceWatch {
-      return watchOf({ resourceVersion: String(fromRevision), ...(allowBookmarks ? { allowWatchBookmarks: 'true' } : {}) }, signal);
+      return watchOf({ resourceVersion: String(fromRevision), ...(allowBookmarks ? { allowWatchBookmarks: 'true' } : {}) }, signal, false);
     },
     watchList({ signal }): SourceWatch {
       // client-go's reflector watchList: resourceVersion "" (the latest state), NotOlderThan, bookmarks required for the end marker.
-      return watchOf({ sendInitialEvents: 'true', resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: 'true' }, signal);
+      return watchOf({ sendInitialEvents: 'true', resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: 'true' }, signal, true);
     },
   };
 }
@@ -239,14 +239,18 @@ class HttpWatch implements SourceWatch {
   readonly #onRevision: (revision: number) => void;
   readonly #outer: AbortSignal | undefined;
   readonly #onOuterAbort = (): void => this.close();
+  /** Still in a WatchList's initial events, whose revisions are the objects' (in no order): not a sync point until the end bookmark. */
+  #initialEvents: boolean;
 
   constructor(
     url: URL,
     config: HttpClientConfig,
     wire: { readonly format: WireFormat; readonly protobuf: ProtobufEncoder | undefined; readonly maxEventBytes: number },
     signal: AbortSignal | undefined,
+    initialEvents: boolean,
     onRevision: (revision: number) => void,
   ) {
+    this.#initialEvents = initialEvents;
     this.#url = url;
     this.#config = config;
     this.#wire = wire;
@@ -265,7 +269,8 @@ class HttpWatch implements SourceWatch {
     try {
       for await (const raw of httpWatchEvents(this.#url, this.#config, { ...this.#wire, signal: this.#controller.signal })) {
         const event = toSourceEvent(raw);
-        this.#onRevision(event.revision);
+        if (this.#initialEvents && event.type === 'BOOKMARK' && event.initialEventsEnd === true) this.#initialEvents = false;
+        if (!this.#initialEvents) this.#onRevision(event.revision);
         yield event;
       }
     } finally {

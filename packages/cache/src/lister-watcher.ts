@@ -4,7 +4,7 @@
  * `list` is a full, consistent list (the implementation pages internally),
  * `watch` streams the changes after a revision.
  */
-import type { KubeObject } from '@apiserver-kit/codec';
+import type { KubeObject, ObjectShape } from '@apiserver-kit/codec';
 import type { Storage } from '@apiserver-kit/storage';
 import { checkInteger } from '@apiserver-kit/core';
 
@@ -89,7 +89,9 @@ export interface StorageListerWatcherOptions {
  *
  * @throws TypeError/RangeError for a bad `pageSize`.
  */
-export function storageListerWatcher(storage: Storage, prefix: string, options: StorageListerWatcherOptions = {}): ListerWatcher {
+export function storageListerWatcher<T extends ObjectShape = KubeObject>(typedStorage: Storage<T>, prefix: string, options: StorageListerWatcherOptions = {}): ListerWatcher {
+  // A source hands plain objects to the cache whatever their type: one view of the storage as untyped, here.
+  const storage = typedStorage as unknown as Storage;
   const pageSize = options.pageSize ?? 10_000;
   checkInteger('pageSize', pageSize, 1);
   return {

@@ -189,11 +189,20 @@ describe('httpListerWatcher — accept: protobuf', () => {
       'BOOKMARK 4 true',
       'ADDED 5',
     ]);
-    // The next list resumes from what the stream delivered (client-go's lastSyncResourceVersion).
+    // The next list resumes from what the stream delivered after its initial events (client-go's lastSyncResourceVersion).
     next = { status: 200, contentType: 'application/json', pieces: [Buffer.from(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '5' }, items: [] }))] };
     requests = [];
     await lw.list({});
     expect(new URL(requests[0]!.url ?? '', 'http://x').searchParams.get('resourceVersion')).toBe('5');
+
+    // Cut inside the initial events (object revisions, in no order): not a sync point — the next list is the first one's ("0").
+    next = { status: 200, contentType: WATCH, pieces: [frame('ADDED', pod('z', 9)), frame('ADDED', pod('y', 2))] };
+    const fresh = httpListerWatcher({ url, accept: 'protobuf' });
+    await drain(fresh.watchList!({}));
+    next = { status: 200, contentType: 'application/json', pieces: [Buffer.from(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '9' }, items: [] }))] };
+    requests = [];
+    await fresh.list({});
+    expect(new URL(requests[0]!.url ?? '', 'http://x').searchParams.get('resourceVersion')).toBe('0');
   });
 
   it('rejects a bad accept or protobuf option by name', () => {

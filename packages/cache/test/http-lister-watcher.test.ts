@@ -148,6 +148,21 @@ function labelsOf(cache: WatchCache, name: string): unknown {
 }
 
 describe('httpListerWatcher — a Reflector over HTTP (client-go reflector.go ListAndWatch)', () => {
+  it('with watchList (client-go reflector watchList): one WatchList request syncs the cache, no list; changes follow on the same stream', async () => {
+    const host = await startHost();
+    for (let i = 0; i < 10; i++) await host.storage.create(`/pods/ns/p${i}`, podObject(`p${i}`));
+    const { cache, reflector } = startClient(host.url, {}, true);
+    await cache.onReady();
+    expect(cache.size).toBe(10);
+    expect(reflector.stats.usesWatchList).toBe(true);
+    expect(host.requests.map((q) => [q.get('watch'), q.get('sendInitialEvents'), q.get('resourceVersionMatch'), q.get('resourceVersion')])).toEqual([['true', 'true', 'NotOlderThan', null]]);
+    await host.storage.delete('/pods/ns/p3');
+    const target = await host.storage.currentRevision();
+    await until(() => cache.revision >= target);
+    expect(await cachedNames(cache)).not.toContain('p3');
+    expect(host.requests).toHaveLength(1);
+  });
+
   it('syncs N objects through paged lists, then sees adds, updates and deletes', async () => {
     const host = await startHost();
     for (let i = 0; i < 30; i++) await host.storage.create(`/pods/ns/p${String(i).padStart(2, '0')}`, podObject(`p${String(i).padStart(2, '0')}`));

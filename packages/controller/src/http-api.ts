@@ -40,7 +40,7 @@ export interface ConnectOptions {
   readonly url?: string | undefined;
   /** A kubeconfig file path, or one {@link loadKubeconfig} resolved (e.g. from text). @default loadKubeconfig() when no `url` ($KUBECONFIG, ~/.kube/config) */
   readonly kubeconfig?: string | Kubeconfig | undefined;
-  /** The context of a kubeconfig path; @default its current-context */
+  /** The context of a kubeconfig path (or of the default kubeconfig, read for it even with `url`); @default its current-context */
   readonly context?: string | undefined;
   /** A bearer token; overrides the kubeconfig's. */
   readonly token?: string | undefined;
@@ -91,7 +91,7 @@ export function connect(options: ConnectOptions = {}): HttpApiClient {
       throw new TypeError(`Expected \`kubeconfig\` to be a path or the result of loadKubeconfig(), got ${received(options.kubeconfig)}`);
     }
     kubeconfig = options.kubeconfig;
-  } else if (options.url === undefined) kubeconfig = loadKubeconfig({ context: options.context });
+  } else if (options.url === undefined || options.context !== undefined) kubeconfig = loadKubeconfig({ context: options.context });
 
   const server = options.url ?? kubeconfig!.server;
   let base: URL;

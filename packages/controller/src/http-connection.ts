@@ -43,10 +43,6 @@ export class HttpConnection {
     this.protobuf = protobuf;
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   /** The format to read `type` in: protobuf only for kinds the codec's schemas know (others fall back to JSON, as for custom resources). */
   formatFor(type: ResourceType): WireFormat {
     if (this.format === 'json' || this.protobuf === undefined) return 'json';

@@ -76,7 +76,10 @@ export function readData(entry: ConfigEntry, name: string, path: string, where: 
   const data = optionalString(entry[`${name}-data`], `${path}.${name}-data`, where);
   if (data !== undefined && data !== '') {
     const compact = data.replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) throw configError(where, `${path}.${name}-data`, 'base64 data', `${data.slice(0, 20)}…`);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) {
+      // Never echo key material, even broken.
+      throw configError(where, `${path}.${name}-data`, 'base64 data', name === 'client-key' ? '<redacted>' : `${data.slice(0, 20)}…`);
+    }
     return Buffer.from(compact, 'base64');
   }
   const file = optionalString(entry[name], `${path}.${name}`, where);

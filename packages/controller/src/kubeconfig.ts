@@ -162,6 +162,7 @@ export function loadKubeconfig(options: LoadKubeconfigOptions = {}): Kubeconfig 
     throw configError(where, `${userPath}.${missing}`, `set (client-certificate and client-key go together)`, undefined);
   }
   const tokenFile = optionalString(user['tokenFile'], `${userPath}.tokenFile`, where);
+  if (user['token'] !== undefined && user['token'] !== null && typeof user['token'] !== 'string') throw configError(where, `${userPath}.token`, 'a string', `<redacted ${typeof user['token']}>`);
   let token = optionalString(user['token'], `${userPath}.token`, where);
   if (tokenFile !== undefined && tokenFile !== '') {
     token = readCredentialFile(tokenFile, `${userPath}.tokenFile`, where).toString('utf8').trim();
