@@ -2,7 +2,7 @@
  * The controller package's HTTP ApiClient (`connect`) against the reference
  * host: every verb, the Status errors, watches, and the write ledger.
  */
-import { connect, CONFIG_MAPS, type HttpApiClient, loadKubeconfig, NODES, PODS, type WatchEvent, type WriteRecord } from '@apiserver-kit/controller';
+import { connect, CONFIG_MAPS, type HttpApiClient, loadKubeconfig, NODES, type WatchEvent, type WriteRecord } from '@apiserver-kit/controller';
 import { isStatusError, type ObjectShape, type StatusError } from '@apiserver-kit/codec';
 import type { ConfigMap, Pod } from 'kubernetes-types/core/v1.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -247,23 +247,24 @@ describe('connect() against the reference host (client-go typed clients)', () =>
     expect(await pending).toMatchObject({ done: true });
   });
 
-  it('updateStatus and patchStatus write only the status subresource (needs the host status subresource)', async () => {
+  it('updateStatus and patchStatus write the status subresource: the stored spec stays (podStatusStrategy.PrepareForUpdate)', async () => {
     const pods = api.pods('default');
     const created = await pods.create(pod('web'));
-    const running = await pods.updateStatus({ ...created, metadata: { ...created.metadata, labels: { ignored: 'yes' } }, status: { phase: 'Running' } });
+    const running = await pods.updateStatus({ ...created, spec: { containers: [{ name: 'main', image: 'ignored:1' }] }, status: { phase: 'Running' } });
     expect(running.status?.phase).toBe('Running');
-    expect(running.metadata.labels?.['ignored']).toBeUndefined();
-    const patched = await pods.patchStatus('web', 'merge', { status: { phase: 'Succeeded' }, metadata: { labels: { also: 'ignored' } } });
+    expect(running.spec?.containers[0]?.image).toBe('nginx');
+    const patched = await pods.patchStatus('web', 'merge', { status: { phase: 'Succeeded' }, spec: { containers: [{ name: 'main', image: 'ignored:2' }] } });
     expect(patched.status?.phase).toBe('Succeeded');
-    expect(patched.metadata.labels?.['also']).toBeUndefined();
-    expect(recordsOf().map((r) => r.revision)).toEqual([created, running, patched].map((o) => Number(o.metadata.resourceVersion)));
-    // A status write never changes the spec.
+    expect(patched.spec?.containers[0]?.image).toBe('nginx');
+    // And the main resource keeps the stored status (podStrategy.PrepareForUpdate).
+    const relabelled = await pods.update({ ...patched, metadata: { ...patched.metadata, labels: { a: 'b' } }, status: { phase: 'Failed' } });
+    expect(relabelled.status?.phase).toBe('Succeeded');
+    expect(recordsOf().map((r) => r.revision)).toEqual([created, running, patched, relabelled].map((o) => Number(o.metadata.resourceVersion)));
     const node = await api.nodes().create({ metadata: { name: 'n' } });
     const ready = await api.nodes().patchStatus('n', 'merge', { status: { conditions: [{ type: 'Ready', status: 'True' }] } });
     expect(ready.status?.conditions?.[0]?.type).toBe('Ready');
     expect(Number(ready.metadata.resourceVersion)).toBeGreaterThan(Number(node.metadata.resourceVersion));
+    await expect(api.configMaps('default').updateStatus(configMap('no-status'))).rejects.toMatchObject({ reason: 'NotFound', code: 404 });
   });
 });
 
-// Kept to one place: the typed resource constant for pods is used with a namespace above.
-void PODS;

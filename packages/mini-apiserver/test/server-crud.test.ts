@@ -170,6 +170,17 @@ describe('startApiServer() — writes and reads of one object', () => {
     expect(strict.status).toBe(201);
   });
 
+  it('DELETE with dryRun only in its DeleteOptions body (as client-go sends it) → 400, and the object stays', async () => {
+    const kept = await call(server.url, 'POST', '/api/v1/namespaces/default/configmaps', { body: { metadata: { name: 'kept' } } });
+    expect(kept.status).toBe(201);
+    const dry = await call(server.url, 'DELETE', '/api/v1/namespaces/default/configmaps/kept', { body: { kind: 'DeleteOptions', apiVersion: 'v1', dryRun: ['All'] } });
+    expect(dry.status).toBe(400);
+    expect(dry.body.message).toBe('dryRun is not supported by this server');
+    const odd = await call(server.url, 'DELETE', '/api/v1/namespaces/default/configmaps/kept', { body: { dryRun: ['Some'] } });
+    expect(odd.body.message).toBe('Invalid dry run value: Some');
+    expect((await call(server.url, 'GET', '/api/v1/namespaces/default/configmaps/kept')).status).toBe(200);
+  });
+
   it('kubeconfig() points at the server over plain HTTP', () => {
     const text = server.kubeconfig();
     expect(text).toContain(`server: "${server.url}"`);

@@ -5,6 +5,7 @@
  * values mean together is the blocks' to check (the Cacher's 400/422).
  */
 import { badRequest } from '@apiserver-kit/codec';
+import { refuseDryRun } from '../registry/dry-run.js';
 
 const TRUE = new Set(['1', 't', 'T', 'true', 'TRUE', 'True']);
 const FALSE = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
@@ -75,11 +76,7 @@ export function listQuery(query: URLSearchParams): ListQuery {
  * @throws StatusError BadRequest 400
  */
 export function checkWriteQuery(query: URLSearchParams): void {
-  const dryRun = query.getAll('dryRun').filter((value) => value !== '');
-  if (dryRun.length > 0) {
-    if (dryRun.some((value) => value !== 'All')) throw badRequest(`Invalid dry run value: ${dryRun.join(', ')}`);
-    throw badRequest('dryRun is not supported by this server');
-  }
+  refuseDryRun(query.getAll('dryRun'));
   const validation = query.get('fieldValidation');
   if (validation !== null && validation !== '' && validation !== 'Strict' && validation !== 'Warn' && validation !== 'Ignore') {
     throw badRequest(`fieldValidation: Unsupported value: ${JSON.stringify(validation)}: supported values: "Ignore", "Strict", "Warn"`);

@@ -7,7 +7,8 @@
  * kinds whose registry sets `ReturnDeletedObject` (pods, namespaces), a
  * success Status for the others.
  */
-import { invalid, isStatusError, type KubeObject } from '@apiserver-kit/codec';
+import { badRequest, invalid, isStatusError, type KubeObject } from '@apiserver-kit/codec';
+import { refuseDryRun } from './dry-run.js';
 import type { Preconditions } from '@apiserver-kit/storage';
 import { type ResourceInfo, storageKey } from '../resources.js';
 import { admitDelete } from './admission.js';
@@ -39,6 +40,12 @@ export function checkPropagationPolicy(policy: unknown): void {
  * @throws StatusError Invalid 422 for a propagationPolicy Kubernetes does not know
  */
 export function deleteOptionsFrom(body: Readonly<Record<string, unknown>>, queryPolicy?: string | undefined): RegistryDeleteOptions {
+  // client-go sends dryRun in the body of a delete: refused there as in the query.
+  const dryRun = body['dryRun'];
+  if (dryRun !== undefined && dryRun !== null) {
+    if (!Array.isArray(dryRun)) throw badRequest(`Invalid dry run value: ${String(dryRun)}`);
+    refuseDryRun(dryRun);
+  }
   const policy = queryPolicy ?? body['propagationPolicy'];
   checkPropagationPolicy(policy);
   const preconditions = body['preconditions'];
