@@ -13,11 +13,27 @@
 import type { ObjectShape, Stored } from '@apiserver-kit/codec';
 import type { DeletedFinalStateUnknown, EventHandler, HandlerRegistration } from './informer-handler.js';
 
-/** One notification, with what the settle rule reads: the revision of the change and the informer's key. */
+/**
+ * What the settle rule reads of a notification: the informer's key, the
+ * revision of the state it reports, and `after` — every change it reports is
+ * above that revision, so a handler that has not yet handled it has processed
+ * the changes up to `after` at most. A watch event reports one change
+ * (`after` = revision − 1); a relist's difference may stand for any change
+ * since the store's previous revision (`after` = that revision); a late
+ * registration's initial state for any change at all (`after` = 0); a resync
+ * for none (`after` = revision). Pushed in non-decreasing `after` order.
+ */
+interface NotificationBase {
+  readonly key: string;
+  readonly revision: number;
+  readonly after: number;
+}
+
+/** One notification (see {@link NotificationBase}). */
 export type Notification<T extends ObjectShape> =
-  | { readonly kind: 'add'; readonly key: string; readonly revision: number; readonly object: Stored<T>; readonly initial: boolean }
-  | { readonly kind: 'update'; readonly key: string; readonly revision: number; readonly old: Stored<T>; readonly object: Stored<T> }
-  | { readonly kind: 'delete'; readonly key: string; readonly revision: number; readonly object: Stored<T> | DeletedFinalStateUnknown<T> };
+  | (NotificationBase & { readonly kind: 'add'; readonly object: Stored<T>; readonly initial: boolean })
+  | (NotificationBase & { readonly kind: 'update'; readonly old: Stored<T>; readonly object: Stored<T> })
+  | (NotificationBase & { readonly kind: 'delete'; readonly object: Stored<T> | DeletedFinalStateUnknown<T> });
 
 /** What the queue tells its informer. */
 export interface HandlerQueueHooks<T extends ObjectShape> {
@@ -74,9 +90,13 @@ export class HandlerQueue<T extends ObjectShape> implements HandlerRegistration 
     return this.#removed;
   }
 
-  /** The revision of the oldest notification not yet handled, or undefined when idle. */
-  get oldestPendingRevision(): number | undefined {
-    return this.#current?.revision ?? this.#buffer[this.#head]?.revision;
+  /**
+   * The revision this registration has processed every change up to, while
+   * it has notifications pending (the oldest one's `after`: they are pushed
+   * in non-decreasing `after` order); undefined when idle.
+   */
+  get processedThrough(): number | undefined {
+    return this.#current?.after ?? this.#buffer[this.#head]?.after;
   }
 
   /** Queues one notification (O(1), amortised). */

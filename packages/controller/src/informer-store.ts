@@ -91,6 +91,8 @@ export class InformerStore<T extends ObjectShape> implements ReflectorStore {
         if (!seen.has(key)) gone.push({ key, object: asStored<T>(object) });
       }
     }
+    // The difference may stand for any change since the store's revision before the replace (the settle rule's `after`).
+    const after = cache.isReady ? cache.revision : 0;
     cache.replace(objects, revision);
     this.#synced = true;
     const distribute = this.#hooks.distribute;
@@ -98,10 +100,10 @@ export class InformerStore<T extends ObjectShape> implements ReflectorStore {
       const current = cache.get(key);
       if (current === undefined) continue;
       const object = asStored<T>(current.getObject());
-      if (old === undefined) distribute({ kind: 'add', key, revision, object, initial: first });
-      else distribute({ kind: 'update', key, revision, old, object });
+      if (old === undefined) distribute({ kind: 'add', key, revision, after, object, initial: first });
+      else distribute({ kind: 'update', key, revision, after, old, object });
     }
-    for (const { key, object } of gone) distribute({ kind: 'delete', key, revision, object: new DeletedFinalStateUnknown(key, object) });
+    for (const { key, object } of gone) distribute({ kind: 'delete', key, revision, after, object: new DeletedFinalStateUnknown(key, object) });
     this.#hooks.onReplaced(first);
     this.#hooks.onProgress();
   }
@@ -122,14 +124,15 @@ export class InformerStore<T extends ObjectShape> implements ReflectorStore {
     cache.apply({ type: event.type, object: given, revision: event.revision });
     const distribute = this.#hooks.distribute;
     const revision = event.revision;
+    const after = revision - 1;
     if (event.type === 'DELETED') {
-      if (old !== undefined) distribute({ kind: 'delete', key, revision, object: asStored<T>(given.getObject()) });
+      if (old !== undefined) distribute({ kind: 'delete', key, revision, after, object: asStored<T>(given.getObject()) });
     } else {
       const current = cache.get(key);
       if (current !== undefined) {
         const object = asStored<T>(current.getObject());
-        if (old === undefined) distribute({ kind: 'add', key, revision, object, initial: false });
-        else distribute({ kind: 'update', key, revision, old, object });
+        if (old === undefined) distribute({ kind: 'add', key, revision, after, object, initial: false });
+        else distribute({ kind: 'update', key, revision, after, old, object });
       }
     }
     this.#hooks.onProgress();

@@ -236,7 +236,7 @@ export class Informer<T extends ObjectShape> {
       const revision = this.#cache.revision;
       for (const item of this.#cache.tryList({ resourceVersion: '0' })?.items ?? []) {
         const raw = item.getObject();
-        this.#push(queue, { kind: 'add', key: this.#cache.keyOf(raw), revision, object: asStored<T>(raw), initial: true });
+        this.#push(queue, { kind: 'add', key: this.#cache.keyOf(raw), revision, after: 0, object: asStored<T>(raw), initial: true });
       }
       queue.markSyncPoint();
     }
@@ -338,8 +338,8 @@ export class Informer<T extends ObjectShape> {
     if (!this.#store.hasSynced) return 0;
     let delivered = this.#cache.revision;
     for (const queue of this.#queues) {
-      const pending = queue.oldestPendingRevision;
-      if (pending !== undefined && pending - 1 < delivered) delivered = pending - 1;
+      const through = queue.processedThrough;
+      if (through !== undefined && through < delivered) delivered = through;
     }
     return delivered;
   }
@@ -376,7 +376,7 @@ export class Informer<T extends ObjectShape> {
         for (const item of items) {
           const raw = item.getObject();
           const object = asStored<T>(raw);
-          this.#push(queue, { kind: 'update', key: this.#cache.keyOf(raw), revision, old: object, object });
+          this.#push(queue, { kind: 'update', key: this.#cache.keyOf(raw), revision, after: revision, old: object, object });
         }
       }
     }
