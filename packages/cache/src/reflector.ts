@@ -31,8 +31,11 @@
  * watch"): backoff, then relist. Reopening at once would spin on a source
  * whose watches end immediately and starve every timer of the process.
  *
- * Its own timers (progress requests, backoff sleeps) are background ones: a
- * Reflector that nobody stops does not keep the process alive.
+ * Its own timers (progress requests, backoff sleeps) are background ones by
+ * default: a Reflector that nobody stops does not keep the process alive
+ * (in a host, its server does). An informer, whose Reflector is the work the
+ * process exists for, sets `keepAlive`: then a backoff while the source is
+ * unreachable holds the process open until {@link Reflector.stop}.
  *
  * Callbacks: an `onError` that throws is ignored (the Reflector goes on; the
  * throw is lost rather than allowed to break the loop).
@@ -104,6 +107,12 @@ export interface ReflectorOptions {
    * {@link VERY_SHORT_WATCH_MESSAGE}). What it throws is ignored.
    */
   readonly onError?: ((error: unknown) => void) | undefined;
+  /**
+   * Backoff sleeps hold the process open (ordinary timers) until {@link Reflector.stop}:
+   * a process whose only work is this Reflector (a controller) must not exit
+   * while its source is unreachable. @default false (background timers)
+   */
+  readonly keepAlive?: boolean | undefined;
   /** Use the source's {@link ListerWatcher.watchList} when it has one; @default true */
   readonly useWatchList?: boolean | undefined;
 }
@@ -138,6 +147,7 @@ export class Reflector implements RevisionSource {
   readonly #random: () => number;
   readonly #progressIntervalMs: number;
   readonly #onError: ((error: unknown) => void) | undefined;
+  readonly #keepAlive: boolean;
   #controller: AbortController | undefined;
   #loop: Promise<void> | undefined;
   #watch: SourceWatch | undefined;
@@ -158,6 +168,7 @@ export class Reflector implements RevisionSource {
     this.#progressIntervalMs = options.progressIntervalMs ?? 5000;
     checkDuration('progressIntervalMs', this.#progressIntervalMs);
     this.#onError = options.onError;
+    this.#keepAlive = options.keepAlive ?? false;
     this.#useWatchList = options.useWatchList !== false && typeof source.watchList === 'function';
     cache.setRevisionSource?.(this);
   }
@@ -322,8 +333,8 @@ export class Reflector implements RevisionSource {
     if (signal.aborted) return false;
     this.#report(error);
     this.#attempt++;
-    // A background timer: a Reflector its host forgot to stop must not keep the process alive. Stopping aborts the sleep.
-    await sleep(this.#clock, backoffDelay(this.#backoff, this.#attempt, this.#random), signal, BACKGROUND).catch(() => {});
+    // By default a background timer: a Reflector its host forgot to stop must not keep the process alive. Stopping aborts the sleep.
+    await sleep(this.#clock, backoffDelay(this.#backoff, this.#attempt, this.#random), signal, this.#keepAlive ? undefined : BACKGROUND).catch(() => {});
     return !signal.aborted;
   }
 

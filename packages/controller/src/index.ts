@@ -44,3 +44,6 @@ export { ItemFastSlowRateLimiter } from './rate-limiter-fast-slow.js';
 export type { ItemFastSlowRateLimiterOptions } from './rate-limiter-fast-slow.js';
 export { MaxOfRateLimiter } from './rate-limiter-max-of.js';
 export { WithMaxWaitRateLimiter } from './rate-limiter-max-wait.js';
+// The error family every client call rejects with, re-exported so that a controller can narrow errors without another dependency.
+export { isStatusError, StatusError } from '@apiserver-kit/codec';
+export type { StatusReason } from '@apiserver-kit/codec';

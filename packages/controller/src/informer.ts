@@ -60,7 +60,7 @@ export interface InformerOptions<T extends ObjectShape> {
   readonly resyncPeriodMs?: number | undefined;
   /** Time for resyncs and the Reflector's backoff; @default systemClock */
   readonly clock?: Clock | undefined;
-  /** Told about every failure recovered from: the Reflector's (list, watch, 410) and the handlers' throws. What it throws is ignored. */
+  /** Told about every failure recovered from: the Reflector's (list, watch, 410) and the handlers' throws. What it throws is ignored. @default a line on stderr (console.error) */
   readonly onError?: ((error: unknown) => void) | undefined;
   /** Use the source's WatchList when it has one; @default true */
   readonly watchList?: boolean | undefined;
@@ -126,7 +126,8 @@ export class Informer<T extends ObjectShape> {
     this.type = type;
     this.#resourceId = resourceId(type);
     this.#clock = options.clock ?? systemClock;
-    this.#onError = options.onError;
+    // No callback: logged, as client-go's utilruntime.HandleError does — a controller whose server is gone must not fail silently.
+    this.#onError = options.onError ?? ((error: unknown) => console.error(`informer ${this.#resourceId}: ${error instanceof Error ? error.message : String(error)}`));
     this.#defaultResyncMs = resyncPeriod('resyncPeriodMs', options.resyncPeriodMs ?? 0);
     const namespace = options.namespace;
     if (namespace !== undefined && typeof namespace !== 'string') throw new TypeError(`Expected \`namespace\` to be a string, got ${received(namespace)}`);
@@ -167,6 +168,8 @@ export class Informer<T extends ObjectShape> {
       clock: this.#clock,
       useWatchList: options.watchList,
       onError: (error) => this.#report(error),
+      // A running informer is the work a controller process exists for: its backoff while the server is away holds the process open until stop().
+      keepAlive: true,
     });
     this.#view = this.#makeView();
   }

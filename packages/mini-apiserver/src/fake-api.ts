@@ -13,7 +13,7 @@
  * `timeoutSeconds` has no deadline.
  */
 import { type Cacher, cacherListerWatcher, type ListerWatcher } from '@apiserver-kit/cache';
-import { type ObjectShape } from '@apiserver-kit/codec';
+import type { KubeObject, ObjectShape } from '@apiserver-kit/codec';
 import { ApiClientBase, type ListerWatcherScope, type ResourceClient, type ResourceType, WriteLedger } from '@apiserver-kit/controller';
 import { badArgument, checkOptions, type Clock, received, systemClock } from '@apiserver-kit/core';
 import { MemoryStorage, type Storage } from '@apiserver-kit/storage';
@@ -35,7 +35,7 @@ export interface FakeApiOptions {
    * `default`. Sent `status` is kept (pods too).
    * @default none
    */
-  readonly objects?: readonly ObjectShape[] | undefined;
+  readonly objects?: readonly (ObjectShape | KubeObject)[] | undefined;
   /** Time of the storage (creationTimestamp, compaction) and the caches (bookmarks, watch deadlines). @default systemClock */
   readonly clock?: Clock | undefined;
   /** Randomness of generated names. @default Math.random */
@@ -128,7 +128,7 @@ function infoOfObject(resources: readonly ResourceInfo[], object: ObjectShape, i
 }
 
 /** Creates the seeds: namespaces first, then the others, with the namespaces they lack. */
-async function seed(api: FakeApi, objects: readonly ObjectShape[]): Promise<void> {
+async function seed(api: FakeApi, objects: readonly (ObjectShape | KubeObject)[]): Promise<void> {
   const seeds = objects.map((object, index) => {
     if (typeof object !== 'object' || object === null) badArgument(`objects[${index}]`, 'an object', object);
     return { object, info: infoOfObject(api.resources, object, index) };
