@@ -719,7 +719,7 @@ export class WatchCache<T extends ObjectShape = KubeObject> {
     const plan = planList(predicate, this.#indexer, this.#store.size);
     const page =
       plan.kind === 'scan'
-        ? collectScan(this.#store, startOf(from, prefix), this.#endOf(prefix), predicate, limit)
+        ? collectScan(this.#store, startOf(from, prefix), this.#endOf(prefix), predicate, limit, prefix === this.prefix && from === undefined)
         : collect(candidates(plan, this.#store, this.#indexer, prefix, from?.startKey), predicate, limit);
     const total = page.nextKey === undefined || !predicate.isEverything ? 0 : this.#countFrom(this.#store, from, prefix);
     const result = this.#result(page, this.#revision, predicate, prefix, total, plan);
@@ -736,7 +736,7 @@ export class WatchCache<T extends ObjectShape = KubeObject> {
   #listAt(revision: number, predicate: SelectionPredicate, prefix: string, limit: number, from: ContinueToken | undefined): CacheListResult {
     if (revision === this.#revision) return this.#listCurrent(predicate, prefix, limit, from);
     const snapshot = this.#snapshotAt(revision, from !== undefined);
-    const page = collectScan(snapshot, startOf(from, prefix), this.#endOf(prefix), predicate, limit);
+    const page = collectScan(snapshot, startOf(from, prefix), this.#endOf(prefix), predicate, limit, prefix === this.prefix && from === undefined);
     const total = page.nextKey === undefined || !predicate.isEverything ? 0 : this.#countFrom(snapshot, from, prefix);
     return this.#result(page, revision, predicate, prefix, total, SCAN);
   }
@@ -1042,7 +1042,7 @@ function collect(entries: Iterator<StoreEntry> & Iterable<StoreEntry>, predicate
  * copies it and leaves the copies as garbage (a list of 100 k pods 5.6 →
  * 2.6 ms, benchmarks cache/empty-selector).
  */
-function collectScan(store: OrderedStore | StoreSnapshot, fromKey: string, toKey: string, predicate: SelectionPredicate, limit: number): Page {
+function collectScan(store: OrderedStore | StoreSnapshot, fromKey: string, toKey: string, predicate: SelectionPredicate, limit: number, whole: boolean): Page {
   // Starts where the previous page stopped, without a search, when the store remembers it (nothing changed since).
   const chunks = store.chunks(fromKey, toKey);
   // One loop per case, each its own function: V8 then optimises each for its
@@ -1050,7 +1050,9 @@ function collectScan(store: OrderedStore | StoreSnapshot, fromKey: string, toKey
   // re-optimised it for itself, and the pages of a walk that ran after a
   // whole list were 1.5× slower (benchmarks cache/paginate).
   if (limit > 0) return collectPage(store, chunks, predicate, limit);
-  return predicate.isEverything ? collectAll(chunks, store.size) : collectMatching(chunks, predicate);
+  // Sized to the range, not the store: a namespace of 1 000 in a store of 100 000 must not allocate (and trim) 100 000 slots —
+  // that made a lister's namespace list 3 ms instead of microseconds (benchmarks informer/sync). Counting walks leaves, not entries.
+  return predicate.isEverything ? collectAll(chunks, whole ? store.size : store.count(fromKey, toKey)) : collectMatching(chunks, predicate);
 }
 
 /** Every entry of `chunks` (at most `size`), into an array sized up front. */
