@@ -5,7 +5,7 @@
  * selectors), served by the cacher's watch cache as an HTTP list/watch would
  * be — without encoding anything.
  */
-import type { CachingWatchEvent, KubeObject } from '@apiserver-kit/codec';
+import { type CachingWatchEvent, INITIAL_EVENTS_END_ANNOTATION, type KubeObject } from '@apiserver-kit/codec';
 import { received } from '@apiserver-kit/core';
 import type { CacheWatcher } from './cache-watcher.js';
 import type { Cacher, CacherRequestScope } from './cacher.js';
@@ -20,9 +20,6 @@ export interface CacherListerWatcherScope {
   /** Kubernetes field selector syntax (fields of the resource); @default everything */
   readonly fieldSelector?: string | undefined;
 }
-
-/** The annotation of the bookmark that ends a WatchList's initial events. */
-const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 
 /**
  * A {@link ListerWatcher} over `cacher` limited to `scope`:
@@ -100,6 +97,9 @@ class CacherSourceWatch implements SourceWatch {
   #watcher: CacheWatcher | undefined;
   /** Replays the initial events in revision order, ended by a plain bookmark (a watch from revision 0). */
   readonly #asChanges: boolean;
+  /** The caller's signal: a Reflector passes one to every watch it opens, so the listener goes when the watch does. */
+  readonly #outer: AbortSignal | undefined;
+  readonly #onOuterAbort = (): void => this.close();
   #closed = false;
   #iterated = false;
 
@@ -107,10 +107,9 @@ class CacherSourceWatch implements SourceWatch {
     this.#cacher = cacher;
     this.#open = open;
     this.#asChanges = asChanges;
-    if (signal !== undefined) {
-      if (signal.aborted) this.close();
-      else signal.addEventListener('abort', () => this.close(), { once: true });
-    }
+    this.#outer = signal;
+    if (signal?.aborted === true) this.close();
+    else signal?.addEventListener('abort', this.#onOuterAbort, { once: true });
   }
 
   requestProgress(): void {
@@ -122,6 +121,7 @@ class CacherSourceWatch implements SourceWatch {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#outer?.removeEventListener('abort', this.#onOuterAbort);
     this.#controller.abort();
     this.#watcher?.close();
   }
@@ -130,7 +130,13 @@ class CacherSourceWatch implements SourceWatch {
     if (this.#iterated) throw new TypeError('Expected the watch to be iterated once, got a second iteration');
     this.#iterated = true;
     if (this.#closed) return;
-    const watcher = await this.#open(this.#controller.signal);
+    let watcher: CacheWatcher;
+    try {
+      watcher = await this.#open(this.#controller.signal);
+    } catch (error) {
+      this.close();
+      throw error;
+    }
     this.#watcher = watcher;
     if (this.#closed) {
       watcher.close();
@@ -154,6 +160,8 @@ class CacherSourceWatch implements SourceWatch {
         }
       }
     } finally {
+      // The iteration is over (ended, failed or abandoned): release the watcher and the caller's signal.
+      this.close();
       watcher.close();
     }
   }
@@ -165,7 +173,7 @@ function toSourceEvent(event: CachingWatchEvent): SourceEvent | undefined {
   if (!Number.isSafeInteger(revision)) return undefined;
   switch (event.type) {
     case 'BOOKMARK':
-      return object.metadata?.annotations?.[INITIAL_EVENTS_END] === 'true' ? { type: 'BOOKMARK', revision, initialEventsEnd: true } : { type: 'BOOKMARK', revision };
+      return object.metadata?.annotations?.[INITIAL_EVENTS_END_ANNOTATION] === 'true' ? { type: 'BOOKMARK', revision, initialEventsEnd: true } : { type: 'BOOKMARK', revision };
     case 'ADDED':
     case 'MODIFIED':
     case 'DELETED':

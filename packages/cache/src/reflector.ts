@@ -296,7 +296,13 @@ export class Reflector implements RevisionSource {
           }
         } else if (event.type === 'BOOKMARK') this.#cache.advance(event.revision);
         else if (event.revision > this.#cache.revision) {
-          this.#cache.apply({ type: event.type, object: event.object, revision: event.revision, key: event.key });
+          try {
+            this.#cache.apply({ type: event.type, object: event.object, revision: event.revision, key: event.key });
+          } catch (error) {
+            // One event the store refuses (an index function that throws on it) is reported and skipped, as client-go's
+            // watchHandler does: re-watching from the same revision would refuse it again, forever.
+            this.#report(error);
+          }
         }
         if (event.revision > last) last = event.revision;
         delivered = true;
@@ -324,7 +330,12 @@ export class Reflector implements RevisionSource {
       this.#progressTimer?.cancel();
       this.#progressTimer = undefined;
       if (this.#watch === watch) this.#watch = undefined;
-      watch.close();
+      try {
+        watch.close();
+      } catch (error) {
+        // A source's close that throws must not reject the loop nobody awaits.
+        this.#report(error);
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import type { KubeObject } from '@apiserver-kit/codec';
 import { FakeClock, MemoryStorage } from '@apiserver-kit/storage';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -116,6 +117,19 @@ describe('cacherListerWatcher', () => {
     for await (const event of watch) events.push(event);
     expect(events).toEqual([]);
     expect(cacher.stats.watchers).toBe(0);
+  });
+
+  it('a closed watch leaves no listener on the caller\'s signal (a Reflector passes one signal to every watch it opens)', async () => {
+    const { cacher } = await setup();
+    const source = cacherListerWatcher(cacher);
+    const controller = new AbortController();
+    for (let i = 0; i < 20; i++) {
+      const watch = source.watch({ fromRevision: 3, signal: controller.signal });
+      watch.close();
+      const other = source.watchList!({ signal: controller.signal });
+      other.close();
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('a Reflector over it uses WatchList and mirrors the cacher', async () => {

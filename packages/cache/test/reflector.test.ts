@@ -10,6 +10,8 @@ import {
   storageListerWatcher,
   VERY_SHORT_WATCH_MESSAGE,
   WatchCache,
+  customIndex,
+  namespaceIndex,
 } from '../src/index.js';
 import { pod, until } from './helpers.js';
 
@@ -110,6 +112,49 @@ describe('Reflector', () => {
     expect(cache.size).toBe(2);
     await reflector.stop();
     expect(source.watches[0]!.closed).toBe(true);
+  });
+
+  it('an event the store refuses (client-go watchHandler: logged, skipped) — reported once, the watch goes on past it', async () => {
+    const clock = new FakeClock();
+    const source = new ScriptedSource(clock);
+    // An index function that throws on one object: the store refuses that event.
+    const cache = new WatchCache({
+      resource: 'pods',
+      clock,
+      bookmarkIntervalMs: 0,
+      capacity: { checkIntervalMs: 1e9 },
+      indexes: [namespaceIndex(), customIndex('poison', (entry) => {
+        if (entry.object.getObject().metadata?.name === 'bad') throw new Error('index refused it');
+        return 'ok';
+      })],
+    });
+    const errors: unknown[] = [];
+    const reflector = new Reflector(source, cache, { clock, random: () => 0, progressIntervalMs: 0, onError: (e) => errors.push(e) });
+    source.lists.push({ items: [], revision: 5 });
+    reflector.start();
+    await until(() => source.watches.length === 1, 'the watch');
+    source.watches[0]!.push(event('ADDED', 'bad', 6));
+    source.watches[0]!.push(event('ADDED', 'good', 7));
+    await until(() => cache.revision === 7, 'the event after the refused one');
+    expect(cache.get('/pods/default/good')).toBeDefined();
+    expect(errors.map(String)).toEqual(['Error: index refused it']);
+    expect(source.watches).toHaveLength(1);
+    await reflector.stop();
+  });
+
+  it("a source watch whose close() throws — reported; the loop goes on (no unhandled rejection)", async () => {
+    const { source, reflector, errors } = setup();
+    source.lists.push({ items: [], revision: 5 });
+    reflector.start();
+    await until(() => source.watches.length === 1, 'the watch');
+    source.watches[0]!.close = () => {
+      throw new Error('close failed');
+    };
+    source.watches[0]!.push(event('ADDED', 'a', 6));
+    source.watches[0]!.push('end');
+    await until(() => source.watches.length === 2, 'the re-watch');
+    expect(errors.map(String)).toEqual(['Error: close failed']);
+    await reflector.stop();
   });
 
   it('broken watch — resumes from the last revision after a backoff, without relisting', async () => {

@@ -177,13 +177,29 @@ export class HttpResourceClient<T extends ObjectShape> implements ResourceClient
     if (isRecord(answer) && answer['kind'] === 'Status') {
       // No object, no revision: the collection's current revision is an upper bound of the delete's (a consistent list reads it).
       const details = isRecord(answer['details']) ? answer['details'] : {};
-      const revision = await this.#currentRevision(namespace, options.signal);
-      this.#writes.record({ resource: resourceId(this.type), namespace, name, uid: stringOrUndefined(details['uid']), revision, object: undefined });
+      await this.#recordDelete(namespace, name, stringOrUndefined(details['uid']), undefined, options.signal);
       return;
     }
     const meta = metadataOf(answer);
-    const revision = revisionOf(meta['resourceVersion']) ?? (await this.#currentRevision(namespace, options.signal));
-    this.#writes.record({ resource: resourceId(this.type), namespace, name, uid: stringOrUndefined(meta['uid']), revision, object: undefined });
+    await this.#recordDelete(namespace, name, stringOrUndefined(meta['uid']), revisionOf(meta['resourceVersion']), options.signal);
+  }
+
+  /**
+   * Records a delete that happened. Without its revision, the collection's
+   * current one is read as an upper bound; when that read fails (no list
+   * permission, the server gone meanwhile) the delete is not recorded — it
+   * still succeeded, and a settle then does not wait for it.
+   */
+  async #recordDelete(namespace: string | undefined, name: string, uid: string | undefined, revision: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+    let upTo = revision;
+    if (upTo === undefined) {
+      try {
+        upTo = await this.#currentRevision(namespace, signal);
+      } catch {
+        return;
+      }
+    }
+    this.#writes.record({ resource: resourceId(this.type), namespace, name, uid, revision: upTo, object: undefined });
   }
 
   async #put(object: T, subresource: string | undefined, options: WriteOptions): Promise<Stored<T>> {

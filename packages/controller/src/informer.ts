@@ -32,7 +32,7 @@ import {
   WatchCache,
 } from '@apiserver-kit/cache';
 import type { KubeObject, ObjectShape, Stored } from '@apiserver-kit/codec';
-import { BACKGROUND_TIMER, checkDuration, type Clock, received, systemClock, type Timer } from '@apiserver-kit/core';
+import { BACKGROUND_TIMER, checkDuration, type Clock, received, StatusError, systemClock, type Timer } from '@apiserver-kit/core';
 import { HandlerQueue, type Notification } from './handler-queue.js';
 import type { EventHandler, HandlerRegistration } from './informer-handler.js';
 import { asStored, InformerStore } from './informer-store.js';
@@ -97,6 +97,7 @@ export class Informer<T extends ObjectShape> {
   readonly #reflector: Reflector;
   readonly #clock: Clock;
   readonly #onError: ((error: unknown) => void) | undefined;
+  readonly #stopped = new AbortController();
   readonly #defaultResyncMs: number;
   readonly #queues = new Set<HandlerQueue<T>>();
   /** Notifications not yet processed, per key, over all registrations (the settle rule's "a handler still has it"). */
@@ -259,6 +260,8 @@ export class Informer<T extends ObjectShape> {
   async stop(): Promise<void> {
     if (this.#state === 'stopped') return;
     this.#state = 'stopped';
+    // Waiters for delivery would wait forever: nothing will be delivered any more.
+    this.#stopped.abort(new StatusError('ServiceUnavailable', `the ${this.#resourceId} informer was stopped`));
     this.#resyncTimer?.cancel();
     this.#resyncTimer = undefined;
     for (const queue of [...this.#queues]) queue.remove();
@@ -270,10 +273,28 @@ export class Informer<T extends ObjectShape> {
    * informer will see (see settle.ts for the rule), including writes recorded
    * while waiting. Event-driven: no polling, no timers.
    *
-   * @throws the signal's reason when `signal` aborts first.
+   * @throws the signal's reason when `signal` aborts first; StatusError
+   *   ServiceUnavailable 503 when the informer is (or gets) stopped while
+   *   something is still to be delivered.
    */
-  waitForDelivered(ledger: WriteLedger, signal?: AbortSignal): Promise<void> {
-    return waitForDelivered(this.#view, ledger, signal);
+  async waitForDelivered(ledger: WriteLedger, signal?: AbortSignal): Promise<void> {
+    // One signal for both ends of a wait: the caller's, and this informer's stop.
+    const either = new AbortController();
+    const forward = (from: AbortSignal) => (): void => either.abort(from.reason);
+    const onStop = forward(this.#stopped.signal);
+    const onAbort = signal === undefined ? undefined : forward(signal);
+    if (this.#stopped.signal.aborted) onStop();
+    else this.#stopped.signal.addEventListener('abort', onStop, { once: true });
+    if (signal !== undefined && onAbort !== undefined) {
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    }
+    try {
+      await waitForDelivered(this.#view, ledger, either.signal);
+    } finally {
+      this.#stopped.signal.removeEventListener('abort', onStop);
+      if (signal !== undefined && onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+    }
   }
 
   /** What the settle rule reads. */

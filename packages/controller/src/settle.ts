@@ -58,10 +58,10 @@ export function isAwaited(view: DeliveryView, record: WriteRecord, delivered: nu
  * asking its source for progress (a source without progress reports leaves
  * that to its own bookmarks).
  *
- * @throws the signal's reason when `signal` aborts first.
+ * @throws the signal's reason when `signal` aborts (or has aborted) while
+ *   something is still to be delivered.
  */
 export function waitForDelivered(view: DeliveryView, ledger: WriteLedger, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
   return new Promise<void>((resolve, reject) => {
     let candidates: WriteRecord[] = [...ledger.since(view.deliveredRevision())];
     const dropped = ledger.droppedRevision;
@@ -98,8 +98,11 @@ export function waitForDelivered(view: DeliveryView, ledger: WriteLedger, signal
       check();
     });
     const unsubscribeProgress = view.onProgress(check);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // Nothing left to wait for resolves even under an aborted signal (a stopped informer that delivered everything).
     check();
+    if (done) return;
+    if (signal?.aborted === true) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

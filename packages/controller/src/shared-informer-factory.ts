@@ -20,7 +20,7 @@ export interface SharedInformerFactoryOptions {
   readonly clock?: Clock | undefined;
   /** Scope every informer to this namespace (cluster-scoped resources ignore it); @default all */
   readonly namespace?: string | undefined;
-  /** Told about every failure the informers recover from; @default none */
+  /** Told about every failure the informers recover from (an informer's `onError`); @default a line on stderr per failure, as an informer's */
   readonly onError?: ((error: unknown) => void) | undefined;
   /** Use WatchList where the source supports it; @default true */
   readonly watchList?: boolean | undefined;

@@ -148,6 +148,25 @@ describe('Informer.waitForDelivered — the settle rule', () => {
     await expect(informer.waitForDelivered(api.writes, controller.signal)).rejects.toThrow('test over');
   });
 
+  it('.stop() while a write is still to be delivered: the wait rejects with ServiceUnavailable; nothing pending resolves even after stop', async () => {
+    const { api, informer, hold } = await setup();
+    hold();
+    await api.pods('default').create(pod('default', 'a'));
+    const waiting = informer.waitForDelivered(api.writes);
+    expect(await settlesSoon(waiting)).toBe(false);
+    await informer.stop();
+    await expect(waiting).rejects.toMatchObject({ reason: 'ServiceUnavailable', code: 503, message: 'the pods informer was stopped' });
+    // An empty ledger has nothing to wait for: resolved, stopped or not.
+    await expect(informer.waitForDelivered(new WriteLedger())).resolves.toBeUndefined();
+  });
+
+  it('an aborted signal with nothing left to deliver resolves (the rule is met; there is nothing to abort)', async () => {
+    const { informer } = await setup();
+    const controller = new AbortController();
+    controller.abort(new Error('test over'));
+    await expect(informer.waitForDelivered(new WriteLedger(), controller.signal)).resolves.toBeUndefined();
+  });
+
   it('records the ledger dropped: waits until the store reaches the newest dropped revision, asking for progress (no timer)', async () => {
     const { api, informer } = await setup({ namespace: 'a' });
     const ledger = new WriteLedger({ capacity: 1 });

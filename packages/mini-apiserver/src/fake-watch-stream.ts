@@ -12,22 +12,25 @@ import type { WatchEvent, WatchStream } from '@apiserver-kit/controller';
 export class FakeWatchStream<T extends ObjectShape> implements WatchStream<T> {
   readonly #open: (signal: AbortSignal) => Promise<CacheWatcher>;
   readonly #controller = new AbortController();
+  /** The caller's signal: its listener goes with the watch, so that one signal shared by many watches does not accumulate them. */
+  readonly #outer: AbortSignal | undefined;
+  readonly #onOuterAbort = (): void => this.close();
   #watcher: CacheWatcher | undefined;
   #closed = false;
   #iterated = false;
 
   constructor(open: (signal: AbortSignal) => Promise<CacheWatcher>, signal: AbortSignal | undefined) {
     this.#open = open;
-    if (signal !== undefined) {
-      if (signal.aborted) this.close();
-      else signal.addEventListener('abort', () => this.close(), { once: true });
-    }
+    this.#outer = signal;
+    if (signal?.aborted === true) this.close();
+    else signal?.addEventListener('abort', this.#onOuterAbort, { once: true });
   }
 
   /** Ends the watch: the iteration finishes (idempotent). */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#outer?.removeEventListener('abort', this.#onOuterAbort);
     this.#controller.abort();
     this.#watcher?.close();
   }
@@ -42,6 +45,7 @@ export class FakeWatchStream<T extends ObjectShape> implements WatchStream<T> {
     } catch (error) {
       // Closed while opening: the watch ends cleanly, as a closed one does.
       if (this.#closed) return;
+      this.close();
       throw error;
     }
     this.#watcher = watcher;
@@ -55,6 +59,8 @@ export class FakeWatchStream<T extends ObjectShape> implements WatchStream<T> {
         yield { type: event.type, object: event.object.getObject() } as unknown as WatchEvent<T>;
       }
     } finally {
+      // Ended, failed or abandoned: release the watcher and the caller's signal.
+      this.close();
       watcher.close();
     }
   }

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 /**
  * createFakeApi: every verb of the ResourceClient contract over the host's
  * registry, in process — generateName, name validation with Kubernetes'
@@ -320,6 +321,21 @@ describe('createFakeApi() — watch', () => {
     const ended = take(quiet, 1);
     abort.abort();
     expect(await ended).toEqual([]);
+  });
+
+  it('a closed watch leaves no listener on the caller\'s signal (one signal shared by many watches does not grow)', async () => {
+    api = await createFakeApi();
+    const abort = new AbortController();
+    for (let i = 0; i < 20; i++) {
+      const stream = api.pods('default').watch({ signal: abort.signal });
+      stream.close();
+    }
+    const iterated = api.pods('default').watch({ signal: abort.signal, resourceVersion: '0' });
+    const ended = take(iterated, 100);
+    await new Promise((resolve) => setImmediate(resolve));
+    iterated.close();
+    await ended;
+    expect(getEventListeners(abort.signal, 'abort')).toHaveLength(0);
   });
 });
 
