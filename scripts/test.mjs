@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The one test command: typecheck and build every project (tsc -b), make sure
-// the tools tests need are there (kubectl), run every test with vitest, and end
+// the tools tests need are there (kubectl, etcd), run every test with vitest, and end
 // with a plain "N passed, N failed" line that CI reads.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureEtcd } from './ensure-etcd.mjs';
 import { ensureKubectl } from './ensure-kubectl.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -18,6 +19,7 @@ if (build.status !== 0) {
 }
 
 ensureKubectl();
+ensureEtcd();
 
 rmSync(results, { force: true });
 const run = spawnSync(

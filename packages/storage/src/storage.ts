@@ -181,7 +181,10 @@ export interface StorageWatch<T extends ObjectShape = KubeObject> extends AsyncI
  *
  * - Keys are `/<resource>/<namespace>/<name>` or `/<resource>/<name>`, printable
  *   ASCII (so that string order is byte order, as in etcd); see `parseKey`.
- * - One revision counter per store, bumped by one by every write, gap-free.
+ * - One revision counter per store, increased by every write: revisions
+ *   strictly increase in the order writes take effect, but need not be
+ *   consecutive (an etcd shared with other writers skips theirs; MemoryStorage's
+ *   happen to be gap-free). Compare revisions, never count on `r + 1`.
  *   Every stored object carries `metadata.resourceVersion` = the revision of
  *   its last write, as a decimal string.
  * - Reads return deep-frozen objects that may be shared with other callers:
