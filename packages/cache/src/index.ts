@@ -53,7 +53,7 @@ export { CONTINUE_TOKEN_VERSION, decodeContinueToken, encodeContinueToken, encod
 export type { ContinueToken } from './continue-token.js';
 export { customIndex, fieldIndex, Indexer, labelIndex, namespaceIndex } from './indexer.js';
 export type { IndexDefinition } from './indexer.js';
-export { candidates, MAX_PINNED_VALUES, planList, SCAN } from './list-planner.js';
+export { candidates, INDEX_CANDIDATE_COST, MAX_PINNED_VALUES, planList, SCAN } from './list-planner.js';
 export type { ListPlan } from './list-planner.js';
 export { OrderedStore, StoreEntry, StoreSnapshot } from './ordered-store.js';
 export type { EntryChunks } from './ordered-store.js';

@@ -59,14 +59,20 @@ describe('WatchCache.list()', () => {
     expect(result.continue).toBeDefined();
   });
 
-  it('predicate — uses the label index, same answer as a scan', async () => {
+  it('predicate — uses the label index, same answer as a scan; a pinned value holding much of the store is scanned (INDEX_CANDIDATE_COST)', async () => {
     const { cache } = seeded();
+    // The selective plans need a store where the pinned buckets are small: 38 more pods elsewhere.
+    for (let i = 0; i < 38; i++) put(cache, { ns: 'z', name: `f${String(i).padStart(2, '0')}`, rv: 14 + i, labels: { app: 'filler' } });
     const byIndex = await cache.list({ predicate: new SelectionPredicate(parseLabelSelector('app=web')) });
     expect(byIndex.plan).toEqual({ kind: 'index', index: 'label:app', values: ['web'], estimate: 2 });
     expect(names(byIndex.items)).toEqual(['a/w', 'b/y']);
-    const scan = await cache.list({ predicate: new SelectionPredicate(parseLabelSelector('app!=db')) });
+    const scan = await cache.list({ predicate: new SelectionPredicate(parseLabelSelector('app!=filler')) });
     expect(scan.plan.kind).toBe('scan');
     expect(names(scan.items)).toEqual(['a/w', 'b/y']);
+    // 38 of 40 pods: cheaper to scan than to look each candidate up.
+    const broad = await cache.list({ predicate: new SelectionPredicate(parseLabelSelector('app=filler')) });
+    expect(broad.plan.kind).toBe('scan');
+    expect(broad.items).toHaveLength(38);
     const byNamespace = await cache.list({ predicate: new SelectionPredicate(undefined, parseFieldSelector('metadata.namespace=b', podFields)) });
     expect(byNamespace.plan).toMatchObject({ kind: 'index', index: 'namespace' });
     expect(names(byNamespace.items)).toEqual(['b/y']);
