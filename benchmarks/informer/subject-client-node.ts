@@ -1,10 +1,13 @@
 /**
  * `@kubernetes/client-node`'s informer as its README shows it: `makeInformer`
  * (a `ListWatch`) over `CoreV1Api.listPodForAllNamespaces()`, the watch on
- * `/api/v1/pods`; its `ObjectCache.list(namespace)` is the lister.
+ * `/api/v1/pods`; its `ObjectCache.list(namespace)` is the lister. Its cache
+ * has no selectors and no indexes: a read by label or by node is what its
+ * users write, `list().filter(…)` over every pod.
  */
 import { CoreV1Api, KubeConfig, makeInformer, type V1Pod } from '@kubernetes/client-node';
 import type { InformerSubject, PodMeta } from './subject.js';
+import type { ReadKind } from './sync-protocol.js';
 
 export const CLIENT_NODE_LABEL = '@kubernetes/client-node 1.4.0 (makeInformer → ListWatch)';
 
@@ -30,7 +33,16 @@ export function clientNodeSubject(url: string): InformerSubject {
       await informer.start();
       if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
     },
-    list: (namespace: string): readonly PodMeta[] => informer.list(namespace),
+    read(kind: ReadKind, value: string): () => readonly PodMeta[] {
+      switch (kind) {
+        case 'namespace':
+          return () => informer.list(value);
+        case 'label':
+          return () => informer.list().filter((pod) => pod.metadata?.labels?.['app'] === value);
+        case 'node':
+          return () => informer.list().filter((pod) => pod.spec?.nodeName === value);
+      }
+    },
     all: (): readonly PodMeta[] => informer.list(),
     stop: () => informer.stop(),
   };

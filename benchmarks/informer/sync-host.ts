@@ -10,7 +10,7 @@
 import type { KubeObject } from '@apiserver-kit/codec';
 import { CORE_V1_RESOURCES, startApiServer, storagePrefix } from '@apiserver-kit/mini-apiserver';
 import { pathToFileURL } from 'node:url';
-import { digestLine, digestOf, type HostReady } from './sync-protocol.js';
+import { digestLine, digestOf, type HostReady, type ReadKind, type ReadSpec } from './sync-protocol.js';
 
 /** Longest a host child lives, whatever happens. */
 const HARD_STOP_MS = 20 * 60_000;
@@ -51,30 +51,52 @@ async function warmUp(url: string): Promise<void> {
   }
 }
 
+/** Nodes of the synthetic cluster: one node holds ~1 % of the pods, as one namespace does (pods carry a nodeName; nodes are not listed). */
+const NODES = 100;
+
+/** The middle of the sorted `values` (a read of a typical size, not the first or the last). */
+function middle(values: Iterable<string>): string | undefined {
+  const sorted = [...values].sort();
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Groups `line` under `key` in `groups`. */
+function file(groups: Map<string, string[]>, key: string | undefined, line: string): void {
+  if (key === undefined) return;
+  let group = groups.get(key);
+  if (group === undefined) groups.set(key, (group = []));
+  group.push(line);
+}
+
 async function main(pods: number, namespaces: number): Promise<void> {
   const t0 = performance.now();
-  // No configmaps: the clients list pods; 10 nodes (pods carry a nodeName, nodes are not listed).
-  const server = await startApiServer({ port: 0, seed: { pods, namespaces, nodes: 10, configmaps: 0 } });
+  // No configmaps: the clients list pods.
+  const server = await startApiServer({ port: 0, seed: { pods, namespaces, nodes: NODES, configmaps: 0 } });
   const seedMs = performance.now() - t0;
   const info = CORE_V1_RESOURCES.find((r) => r.group === '' && r.resource === 'pods');
   if (info === undefined) throw new Error('the host serves no pods');
   const { items } = await server.storage.list(storagePrefix(info));
   const lines: string[] = [];
   const byNamespace = new Map<string, string[]>();
+  const byApp = new Map<string, string[]>();
+  const byNode = new Map<string, string[]>();
   for (const pod of items as readonly KubeObject[]) {
     const meta = pod.metadata ?? {};
     const line = digestLine(meta.namespace, meta.name, meta.resourceVersion);
     lines.push(line);
-    const namespace = meta.namespace ?? '';
-    let group = byNamespace.get(namespace);
-    if (group === undefined) byNamespace.set(namespace, (group = []));
-    group.push(line);
+    file(byNamespace, meta.namespace ?? '', line);
+    file(byApp, meta.labels?.['app'], line);
+    const node = (pod as { spec?: { nodeName?: unknown } }).spec?.nodeName;
+    file(byNode, typeof node === 'string' ? node : undefined, line);
   }
   // A seeded namespace of the usual size (not default/kube-system, which the synthetic cluster fills like the others, but a user's namespace reads better).
-  const names = [...byNamespace.keys()].filter((n) => n !== 'default' && n !== 'kube-system').sort();
-  const namespace = names[Math.floor(names.length / 2)] ?? [...byNamespace.keys()][0] ?? 'default';
+  const namespace = middle([...byNamespace.keys()].filter((n) => n !== 'default' && n !== 'kube-system')) ?? [...byNamespace.keys()][0] ?? 'default';
+  const app = middle(byApp.keys()) ?? 'web';
+  const node = middle(byNode.keys()) ?? 'node-0000';
+  const spec = (value: string, groups: Map<string, string[]>): ReadSpec => ({ value, expected: digestOf(groups.get(value) ?? []) });
+  const reads: Record<ReadKind, ReadSpec> = { namespace: spec(namespace, byNamespace), label: spec(app, byApp), node: spec(node, byNode) };
   await warmUp(server.url);
-  const ready: HostReady = { type: 'ready', url: server.url, seedMs, pods: digestOf(lines), namespace, namespacePods: digestOf(byNamespace.get(namespace) ?? []) };
+  const ready: HostReady = { type: 'ready', url: server.url, seedMs, pods: digestOf(lines), reads };
   (globalThis as { gc?: () => void }).gc?.();
   process.send!(ready);
   process.on('disconnect', () => {

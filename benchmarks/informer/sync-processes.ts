@@ -93,7 +93,7 @@ export async function startSyncHost(pods: number, namespaces: number): Promise<S
 
 /** One run of the `kind` informer against `host`, in a fresh child; resolves with its report. */
 export async function runSyncClient(kind: ClientKind, host: HostReady, smoke: boolean): Promise<ClientReport> {
-  const args = [kind, host.url, host.namespace, String(host.namespacePods.count), smoke ? 'smoke' : 'full'];
+  const args = [kind, host.url, JSON.stringify(host.reads), smoke ? 'smoke' : 'full'];
   const child = fork(script('informer/sync-client'), args, { execArgv: [...EXEC_ARGV], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   child.on('error', () => undefined);
   try {

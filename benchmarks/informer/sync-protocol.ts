@@ -7,14 +7,47 @@ import { createHash } from 'node:crypto';
  */
 
 /**
- * Which informer a client child runs: ours as it comes (WatchList where the
- * server has it: one watch streams the state, then the changes), ours told
- * to list then watch (what client-node does), or client-node's.
+ * Which informer a client child runs: ours as a controller configures it
+ * (WatchList where the server has it: one watch streams the state, then the
+ * changes; indexed by `app` and `spec.nodeName`), the same told to list then
+ * watch (what client-node does), ours with no index beyond the namespace's
+ * (what the indexes cost, and what they buy), or client-node's.
  */
-export type ClientKind = 'ours' | 'ours-list' | 'client-node';
+export type ClientKind = 'ours' | 'ours-list' | 'ours-unindexed' | 'client-node';
 
-/** In registration order: ours, its alternative, the peer. */
-export const CLIENT_KINDS: readonly ClientKind[] = ['ours', 'ours-list', 'client-node'];
+/** In registration order: ours, its alternatives, the peer. */
+export const CLIENT_KINDS: readonly ClientKind[] = ['ours', 'ours-list', 'ours-unindexed', 'client-node'];
+
+/**
+ * The lister reads a controller does, each timed on every informer:
+ * `namespace`, the pods of one namespace; `label`, the pods with one value of
+ * the `app` label across all namespaces; `node`, the pods bound to one node
+ * (`spec.nodeName`) across all namespaces.
+ */
+export type ReadKind = 'namespace' | 'label' | 'node';
+
+export const READ_KINDS: readonly ReadKind[] = ['namespace', 'label', 'node'];
+
+/** What each read is, in the tables' words. */
+export const READ_TITLES: Readonly<Record<ReadKind, (value: string) => string>> = {
+  namespace: (value) => `list(${value})`,
+  label: (value) => `app=${value}`,
+  node: (value) => `spec.nodeName=${value}`,
+};
+
+/** One read as the host defines it: the namespace, `app` value or node name read, and the pods it must return. */
+export interface ReadSpec {
+  readonly value: string;
+  readonly expected: Digest;
+}
+
+/** One read's tinybench result in one run: median per call, ns; margin of error, %; samples; and what it returned. */
+export interface ReadResult {
+  readonly medianNs: number;
+  readonly rmePct: number;
+  readonly samples: number;
+  readonly returned: Digest;
+}
 
 /** A digest of a set of objects: how many, and the SHA-256 of their sorted `namespace/name@resourceVersion` lines. */
 export interface Digest {
@@ -30,9 +63,8 @@ export interface HostReady {
   readonly seedMs: number;
   /** Every pod the host holds. */
   readonly pods: Digest;
-  /** The namespace the clients' listers are timed on, and its pods. */
-  readonly namespace: string;
-  readonly namespacePods: Digest;
+  /** The reads the clients' listers are timed on, each with the pods it must return. */
+  readonly reads: Readonly<Record<ReadKind, ReadSpec>>;
 }
 
 /** One run of one informer, from a fresh client child. */
@@ -47,14 +79,10 @@ export interface ClientReport {
   readonly heapAfter: number;
   /** RSS once synced (after `gc()`), bytes. */
   readonly rssAfter: number;
-  /** The lister's `list(namespace)`: tinybench median per call, ns; its margin of error, %; samples. */
-  readonly listerMedianNs: number;
-  readonly listerRmePct: number;
-  readonly listerSamples: number;
+  /** Each lister read, timed. */
+  readonly reads: Readonly<Record<ReadKind, ReadResult>>;
   /** What the informer's store holds once synced. */
   readonly pods: Digest;
-  /** What `list(namespace)` returned. */
-  readonly namespacePods: Digest;
 }
 
 /** A client child that failed. */

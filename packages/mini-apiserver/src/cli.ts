@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
  * The `mini-apiserver` command: `start` serves a synthetic cluster on
- * 127.0.0.1:8080 for kubectl and controllers to talk to.
+ * 127.0.0.1:8080 for kubectl and controllers to talk to, from memory or, with
+ * `--etcd`, from an etcd that several replicas share.
  *
  * ```
- *   argv ─▶ parseArgs ─▶ startApiServer(MemoryStorage + syntheticCluster) ─▶ startChurn?
+ *   argv ─▶ parseArgs ─▶ storage: MemoryStorage, or EtcdStorage (--etcd; seeded only when empty)
+ *        ─▶ startApiServer(storage + syntheticCluster) ─▶ startChurn?
  *        ─▶ kubeconfig in a temp dir, instructions on stdout
- *        ─▶ SIGINT / SIGTERM ─▶ stop churn, close server, remove temp dir, exit 0
+ *        ─▶ SIGINT / SIGTERM ─▶ stop churn, close server, close storage, remove temp dir, exit 0
  * ```
  */
 import type { EventEmitter } from 'node:events';
@@ -14,10 +16,14 @@ import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MemoryStorage } from '@apiserver-kit/storage';
+import { MemoryStorage, type Storage } from '@apiserver-kit/storage';
+import { EtcdStorage } from '@apiserver-kit/storage-etcd';
 import { type Churn, startChurn } from './churn.js';
 import { CORE_V1_RESOURCES, storagePrefix } from './resources.js';
+import { syntheticCluster } from './seed.js';
+import { seedIfEmpty } from './seed-storage.js';
 import { startApiServer } from './server.js';
+import { StorageProbe } from './storage-probe.js';
 
 /** What `mini-apiserver start` runs with, after flags and environment. */
 export interface CliOptions {
@@ -40,6 +46,10 @@ export interface CliOptions {
   readonly seed: number;
   /** Serve `/debug/profile`. @default false */
   readonly profiling: boolean;
+  /** The etcd client URLs (`--etcd`); absent: in memory. */
+  readonly etcd?: readonly string[] | undefined;
+  /** The key prefix in etcd (`--etcd-prefix`), present with `etcd`. @default '/registry' */
+  readonly etcdPrefix?: string | undefined;
 }
 
 /** A command line that cannot run: the message to print (exit status 2). */
@@ -52,6 +62,8 @@ export const HELP: string = `Usage: mini-apiserver [start] [options]
 
 Serve a Kubernetes-compatible API (core/v1 namespaces, nodes, pods, configmaps)
 over an in-memory synthetic cluster, for kubectl and controllers to talk to.
+With --etcd, the objects live in etcd instead, and several replicas (each on
+its own --port) serve the same cluster, each from its own watch cache.
 
 Options:
   --port <n>         port to listen on (0 picks a free one)   [env MINI_APISERVER_PORT, default 8080]
@@ -63,6 +75,10 @@ Options:
   --churn <n>        pod status updates per second            [default 0: none]
   --seed <n>         seed of the synthetic cluster            [default 1]
   --profiling        serve /debug/profile?seconds=N (a V8 CPU profile)
+  --etcd <urls>      store in etcd: client URLs, comma-separated  [default: in memory]
+                     (http://127.0.0.1:2379); the cluster is seeded only
+                     when etcd holds none of its objects yet
+  --etcd-prefix <p>  key prefix in etcd                       [default /registry]
   -h, --help         show this help
 
 Stop with Ctrl-C (SIGINT) or SIGTERM.
@@ -89,6 +105,8 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   let host = '127.0.0.1';
   let churn = 0;
   let profiling = false;
+  let etcd: string[] | undefined;
+  let etcdPrefix: string | undefined;
   let command: CliOptions['command'] = 'start';
   const envPort = env['MINI_APISERVER_PORT'];
   if (envPort !== undefined && envPort !== '') {
@@ -123,7 +141,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
       continue;
     }
     const isInteger = (INTEGER_FLAGS as readonly string[]).includes(name);
-    if (!isInteger && name !== 'host' && name !== 'churn') return { error: `unknown flag: --${name}` };
+    if (!isInteger && name !== 'host' && name !== 'churn' && name !== 'etcd' && name !== 'etcd-prefix') return { error: `unknown flag: --${name}` };
     let text: string;
     if (eq >= 0) {
       text = arg.slice(eq + 1);
@@ -136,6 +154,16 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
     if (name === 'host') {
       if (text.trim() === '') return { error: '--host needs a value' };
       host = text;
+    } else if (name === 'etcd') {
+      const urls = parseEtcdUrls(text);
+      if (!Array.isArray(urls)) return urls;
+      etcd = urls;
+    } else if (name === 'etcd-prefix') {
+      // etcd keys are `<prefix>/<resource>/…`: a prefix is empty or starts with `/`, never ends with one.
+      if (text !== '' && (!text.startsWith('/') || text.endsWith('/') || !/^[\x21-\x7e]+$/.test(text))) {
+        return { error: `invalid value for --etcd-prefix: ${JSON.stringify(text)} (expected "" or a path like /registry: printable, starting with / and not ending with /)` };
+      }
+      etcdPrefix = text;
     } else if (name === 'churn') {
       const rate = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
       if (!Number.isFinite(rate) || rate > 1_000_000) return { error: `invalid value for --churn: ${JSON.stringify(text)} (expected a number of updates per second from 0 to 1000000)` };
@@ -148,7 +176,25 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
       values[flag] = value;
     }
   }
-  return { command, host, churn, profiling, ...values };
+  if (etcdPrefix !== undefined && etcd === undefined) return { error: '--etcd-prefix needs --etcd' };
+  return { command, host, churn, profiling, ...values, ...(etcd === undefined ? {} : { etcd, etcdPrefix: etcdPrefix ?? '/registry' }) };
+}
+
+/** `--etcd`'s value: comma-separated http(s) URLs. */
+function parseEtcdUrls(text: string): string[] | CliError {
+  const urls = text.split(',').map((url) => url.trim());
+  for (const url of urls) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.host === '') {
+      return { error: `invalid value for --etcd: ${JSON.stringify(url)} (expected client URLs like http://127.0.0.1:2379, comma-separated)` };
+    }
+  }
+  return urls;
 }
 
 /** Where {@link runCli} writes and which signals it waits for (the process's, by default). */
@@ -166,7 +212,7 @@ function hostForUrl(host: string): string {
 }
 
 /** How many objects of each served resource the store holds, by resource name (`pods`, …). */
-async function countResources(storage: MemoryStorage): Promise<Record<string, number>> {
+async function countResources(storage: Storage): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const info of CORE_V1_RESOURCES) counts[info.resource] = (await storage.list(storagePrefix(info))).items.length;
   return counts;
@@ -191,23 +237,36 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     return 0;
   }
   const started = Date.now();
-  const storage = new MemoryStorage();
+  const seedOptions = { namespaces: options.namespaces, nodes: options.nodes, pods: options.pods, configmaps: options.configmaps, seed: options.seed };
+  const etcd = options.etcd === undefined ? undefined : new EtcdStorage({ endpoints: options.etcd, prefix: options.etcdPrefix });
+  const storage: Storage = etcd ?? new MemoryStorage();
+  // etcd answers /readyz's `[+]etcd` through a background probe (health checks are synchronous).
+  const probe = etcd === undefined ? undefined : new StorageProbe(etcd, { name: 'etcd' });
+  let seeded = '';
   let server: Awaited<ReturnType<typeof startApiServer>>;
   try {
+    if (etcd !== undefined) {
+      // A shared store is seeded once: by the first replica to find it empty, not by every replica that starts.
+      const result = await seedIfEmpty(etcd, syntheticCluster(seedOptions), CORE_V1_RESOURCES);
+      seeded = result.skipped ? ', not seeded: etcd already holds a cluster' : `, seeded ${result.written} objects`;
+    }
     server = await startApiServer({
       port: options.port,
       host: options.host,
       storage,
-      seed: { namespaces: options.namespaces, nodes: options.nodes, pods: options.pods, configmaps: options.configmaps, seed: options.seed },
+      ...(etcd === undefined ? { seed: seedOptions } : {}),
       enableProfiling: options.profiling,
+      ...(probe === undefined ? {} : { readyChecks: [probe.check] }),
     });
   } catch (error) {
+    etcd?.close();
     const message = error instanceof Error ? error.message : String(error);
     // A taken port is the usual reason: say how to pick another one.
     const hint = (error as { code?: unknown } | null)?.code === 'EADDRINUSE' ? '\nChoose another port with --port N or MINI_APISERVER_PORT=N (--port 0 picks a free one).' : '';
     stderr.write(`mini-apiserver: cannot start on ${hostForUrl(options.host)}:${options.port}: ${message}${hint}\n`);
     return 1;
   }
+  probe?.start();
   // Counted from the store, not the options: the bootstrap namespaces
   // (kube-node-lease, …) come on top of the seeded ones, and kubectl lists them all.
   const counts = await countResources(storage);
@@ -220,7 +279,9 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     [
       `mini-apiserver serving ${server.url} — ${counts['namespaces'] ?? 0} namespaces, ${counts['nodes'] ?? 0} nodes, ${counts['pods'] ?? 0} pods, ` +
         `${counts['configmaps'] ?? 0} configmaps${options.churn > 0 ? `, ${options.churn} pod updates/s` : ''}` +
-        `${options.profiling ? ', /debug/profile on' : ''} (ready in ${Date.now() - started} ms)`,
+        `${options.profiling ? ', /debug/profile on' : ''}` +
+        `${options.etcd === undefined ? '' : `, in etcd ${options.etcd.join(',')} under ${JSON.stringify(options.etcdPrefix ?? '/registry')}${seeded}`}` +
+        ` (ready in ${Date.now() - started} ms)`,
       '',
       'Point kubectl at it:',
       `  kubectl --server ${server.url} get pods -A`,
@@ -244,7 +305,10 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     signals.once('SIGTERM', onTerm);
   });
   churn?.stop();
+  probe?.stop();
   await server.close();
+  // After the server: its caches' watches on etcd end first, then the client goes.
+  etcd?.close();
   rmSync(dir, { recursive: true, force: true });
   stdout.write(`mini-apiserver: ${signal}, stopped.\n`);
   return 0;

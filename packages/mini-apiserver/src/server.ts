@@ -69,6 +69,12 @@ export interface ApiServerOptions {
   readonly minRequestTimeoutSeconds?: number | undefined;
   /** Jitter for watch timeouts and generated names. @default Math.random */
   readonly random?: (() => number) | undefined;
+  /**
+   * More `/readyz` checks, after the host's own (e.g. a `StorageProbe`'s
+   * `check`, as Kubernetes' apiserver reports `[+]etcd`). Synchronous: a check
+   * must answer at once. @default none
+   */
+  readonly readyChecks?: readonly HealthCheck[] | undefined;
 }
 
 /** A running server. */
@@ -161,6 +167,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     ...liveChecks,
     { name: 'informer-sync', check: () => ([...cachers.values()].every((cacher) => cacher.cache.isReady) ? undefined : 'caches not synced') },
     { name: 'shutdown', check: () => (closing ? 'server is shutting down' : undefined) },
+    ...(options.readyChecks ?? []),
   ];
   const routes = { context, metrics, liveChecks, readyChecks, enableProfiling: options.enableProfiling === true };
 

@@ -61,4 +61,27 @@ describe('parseArgs()', () => {
     expect(parseArgs(['start', 'extra'])).toEqual({ error: 'unexpected argument: "extra"' });
     expect(parseArgs(['--host='])).toEqual({ error: '--host needs a value' });
   });
+
+  it('--etcd URL[,URL…] and --etcd-prefix (default /registry, as Kubernetes) → etcd storage; absent → memory, no etcd fields', () => {
+    expect(parseArgs(['start', '--etcd', 'http://127.0.0.1:2379'])).toEqual({ ...DEFAULTS, etcd: ['http://127.0.0.1:2379'], etcdPrefix: '/registry' });
+    expect(parseArgs(['--etcd=http://127.0.0.1:1, http://127.0.0.1:2', '--etcd-prefix', '/apiserver-kit'])).toEqual({
+      ...DEFAULTS,
+      etcd: ['http://127.0.0.1:1', 'http://127.0.0.1:2'],
+      etcdPrefix: '/apiserver-kit',
+    });
+    expect(parseArgs(['--etcd', 'http://127.0.0.1:2379', '--etcd-prefix='])).toMatchObject({ etcdPrefix: '' });
+    expect(parseArgs([])).not.toHaveProperty('etcd');
+  });
+
+  it('bad --etcd / --etcd-prefix → { error }', () => {
+    expect(parseArgs(['--etcd', '127.0.0.1:2379'])).toEqual({ error: 'invalid value for --etcd: "127.0.0.1:2379" (expected client URLs like http://127.0.0.1:2379, comma-separated)' });
+    expect(parseArgs(['--etcd', 'http://127.0.0.1:2379,'])).toEqual({ error: 'invalid value for --etcd: "" (expected client URLs like http://127.0.0.1:2379, comma-separated)' });
+    expect(parseArgs(['--etcd'])).toEqual({ error: '--etcd needs a value' });
+    expect(parseArgs(['--etcd-prefix', '/registry'])).toEqual({ error: '--etcd-prefix needs --etcd' });
+    for (const prefix of ['registry', '/registry/', '/reg istry']) {
+      expect(parseArgs(['--etcd', 'http://127.0.0.1:2379', `--etcd-prefix=${prefix}`])).toEqual({
+        error: `invalid value for --etcd-prefix: ${JSON.stringify(prefix)} (expected "" or a path like /registry: printable, starting with / and not ending with /)`,
+      });
+    }
+  });
 });
