@@ -46,6 +46,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const elapsed = (): string => formatElapsed(performance.now() - runStarted);
   const fresh = new Map<string, string>();
   const failed: string[] = [];
+  const skipped: string[] = [];
   const missed: { suite: string; target: TargetResult }[] = [];
   let targetCount = 0;
   for (const [k, suite] of suites.entries()) {
@@ -53,6 +54,13 @@ async function main(argv: readonly string[]): Promise<void> {
     const progress = (): string => `[suite ${k + 1} of ${suites.length}, ${elapsed()} elapsed]`;
     const runs: SuiteResult[] = [];
     let heapAfter = 0;
+    const unavailable = suite.unavailable?.();
+    if (unavailable !== undefined) {
+      // Not a failure: the machine lacks what the suite needs; its stored section is kept.
+      console.log(`⏭ ${progress()} ${suite.name} skipped: ${unavailable}`);
+      skipped.push(suite.name);
+      continue;
+    }
     try {
       console.log(`▶ ${progress()} ${suite.name}: checking…`);
       await suite.check();
@@ -77,7 +85,8 @@ async function main(argv: readonly string[]): Promise<void> {
     console.log(`\n${renderSuite(smoke ? { suite, result: { ...report.result, targets: [] } } : report)}\n\n(${suite.name}: ${formatElapsed(performance.now() - started)}; ${elapsed()} elapsed; heap after it ${(heapAfter / 2 ** 20).toFixed(0)} MiB)\n`);
   }
 
-  const ran = suites.length - failed.length;
+  const ran = suites.length - failed.length - skipped.length;
+  if (skipped.length > 0) console.log(`Skipped (this machine cannot run them; sections not updated): ${skipped.join(', ')}`);
   if (smoke) {
     // Smoke sizes say whether each suite runs, not how fast: a ratio at tiny sizes is not judged.
     console.log(`Summary: ${ran} of ${suites.length} suite${suites.length === 1 ? '' : 's'} ran in ${elapsed()} at smoke sizes; ${targetCount} targets not judged (run without --smoke to judge them).`);

@@ -27,6 +27,8 @@ import { informerSyncSuite } from './informer/sync.bench.js';
 import { workQueueSuite } from './informer/work-queue.bench.js';
 import type { Suite } from './lib/harness.js';
 import { storageListSuite } from './storage/list.bench.js';
+import { etcdListSuite } from './storage-etcd/list.bench.js';
+import { etcdWriteSuite } from './storage-etcd/write.bench.js';
 import { storageWriteSuite } from './storage/write.bench.js';
 
 export const SUITES: readonly Suite[] = [
@@ -38,6 +40,9 @@ export const SUITES: readonly Suite[] = [
   // storage
   storageWriteSuite,
   storageListSuite,
+  // storage-etcd: the storage contract on a real etcd (a throwaway member the suites start)
+  etcdListSuite,
+  etcdWriteSuite,
   // cache
   cacheListAllSuite,
   cacheListByLabelSuite,

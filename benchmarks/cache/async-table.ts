@@ -28,6 +28,8 @@ export interface AsyncTaskSpec {
   readonly check: () => Promise<void>;
   /** @default the method's */
   readonly minSamples?: number;
+  /** Untimed work before each of this task's samples (a full GC in a host child, so that one task's garbage is not the next one's pause). */
+  readonly beforeSample?: () => Promise<void>;
 }
 
 export interface AsyncTableSpec {
@@ -60,6 +62,7 @@ export async function measureAsyncTable(spec: AsyncTableSpec, options: RunOption
     const order = cycle++ % 2 === 0 ? forward : backward;
     const started = performance.now();
     for (const i of order) {
+      await tasks[i]!.beforeSample?.();
       const t0 = performance.now();
       await tasks[i]!.fn();
       samples[i]!.push(performance.now() - t0);

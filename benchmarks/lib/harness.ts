@@ -135,6 +135,13 @@ export interface Suite {
   readonly title: string;
   /** One or two sentences: what is measured, and what is held equal. */
   readonly measures: string;
+  /**
+   * Why the suite cannot run on this machine (a service it needs, such as
+   * etcd, is missing and cannot be installed), or `undefined` when it can.
+   * The runner and the tests then skip it, saying why, instead of failing it.
+   * @default always runnable
+   */
+  unavailable?(): string | undefined;
   check(): Promise<void>;
   run(options: RunOptions): Promise<SuiteResult>;
 }

@@ -163,6 +163,9 @@ export class EtcdStorage<T extends ObjectShape = KubeObject> implements Storage<
     this.#endpoints = options.client === undefined ? hosts.join(',') : 'etcd';
     const clientOptions: IOptions = {
       hosts,
+      // gRPC's default 4 MiB receive limit fails a LIST of ~1 000 pods (and etcd3 then opens its breaker); etcd's Go
+      // client, Kubernetes', has no practical limit — a page's size is bounded by `limit`, not by the transport.
+      grpcOptions: { 'grpc.max_receive_message_length': -1 },
       // A deadline for every unary call, none for watch streams (they live as long as the watch).
       defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + timeoutMs }),
       // etcd3's default: a host that failed 3 times in a row is skipped for 5 s (the other members

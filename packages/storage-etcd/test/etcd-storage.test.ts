@@ -110,6 +110,15 @@ describe('EtcdStorage compaction', () => {
     expect(isStatusError(watched) && [watched.reason, watched.code, watched.message]).toEqual(['Expired', 410, WATCH_TOO_OLD_MESSAGE]);
   });
 
+  it('a list larger than gRPC\'s default 4 MiB message limit is read whole (Kubernetes\' etcd client has no practical limit)', async () => {
+    const storage = store();
+    const blob = 'x'.repeat(64 * 1024);
+    for (let i = 0; i < 80; i++) await storage.create(`/configmaps/ns/big-${String(i).padStart(2, '0')}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `big-${String(i).padStart(2, '0')}`, namespace: 'ns' }, data: { blob } });
+    const listed = await storage.list('/configmaps/');
+    expect(listed.items).toHaveLength(80);
+    expect(JSON.stringify(listed.items).length).toBeGreaterThan(5 * 1024 * 1024);
+  });
+
   it('list with a limit → etcd range limit; nextKey is the first key not returned', async () => {
     const storage = store();
     for (const name of ['a', 'b', 'c']) await storage.create(`/pods/ns/${name}`, pod(name));
