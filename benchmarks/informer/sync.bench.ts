@@ -61,7 +61,7 @@ const ROLES: Readonly<Record<ClientKind, Role>> = { ours: 'ours', 'ours-list': '
 /** Each read as the lister tables name it: what ours calls, what client-node's users write. */
 const READ_CALLS: Readonly<Record<ReadKind, string>> = {
   namespace: 'ours `lister.list({ namespace })` (the namespace index\'s key range of the B-tree), client-node `list(namespace)`',
-  label: 'ours `lister.list({ labelSelector: \'app=…\' })` (planned through `labelIndex(\'app\')`; a scan of every pod unindexed), client-node `list().filter((pod) => pod.metadata?.labels?.app === …)`',
+  label: 'ours `lister.list({ labelSelector: \'app=…\' })` (with `labelIndex(\'app\')` the planner still scans: a sixth of the pods is not selective enough for an index lookup per pod), client-node `list().filter((pod) => pod.metadata?.labels?.app === …)`',
   node: 'ours `lister.list({ fieldSelector: \'spec.nodeName=…\' })` (planned through `fieldIndex(\'spec.nodeName\')`; a scan unindexed), client-node `list().filter((pod) => pod.spec?.nodeName === …)`',
 };
 
@@ -262,7 +262,7 @@ export const informerSyncSuite: Suite = {
           `${formatRatio(heapRatio)} (ours ${heaps('ours')}, client-node ${heaps('client-node')} over the runs)`,
           heapRatio <= 1,
         ),
-        ratioTarget(`\`app=${value('label')}\` across namespaces through the label index ≥ ${LABEL_TARGET}× faster than client-node's \`list().filter()\` (client-node ÷ ours)`, peerOverOurs('label'), { atLeast: LABEL_TARGET }, formatRatio),
+        ratioTarget(`\`app=${value('label')}\` across namespaces (a scan: the value is not selective) ≥ ${LABEL_TARGET}× faster than client-node's \`list().filter()\` (client-node ÷ ours)`, peerOverOurs('label'), { atLeast: LABEL_TARGET }, formatRatio),
         ratioTarget(`\`spec.nodeName=${value('node')}\` across namespaces through the field index ≥ ${NODE_TARGET}× faster than client-node's \`list().filter()\` (client-node ÷ ours)`, peerOverOurs('node'), { atLeast: NODE_TARGET }, formatRatio),
         ratioTarget(
           `\`list(namespace)\` (${formatCount(m.host.reads.namespace.expected.count)} pods) at most ${NAMESPACE_TARGET}× client-node's time (ours ÷ client-node: its per-namespace Map copy is the floor)`,
