@@ -11,9 +11,12 @@
 // Needs a build (npx tsc -b): it uses @apiserver-kit/storage-etcd/testing.
 import { startEtcd } from './etcd-member.mjs';
 
-const at = process.argv.indexOf('--members');
-const members = at === -1 ? 1 : Number(process.argv[at + 1]);
-if (members !== 1 && members !== 3) {
+const args = process.argv.slice(2);
+const at = args.indexOf('--members');
+const members = at === -1 ? 1 : Number(args[at + 1]);
+// --help, or anything but `--members N`: the usage line, not an etcd started anyway.
+const unknown = at === -1 ? args : args.filter((_arg, i) => i !== at && i !== at + 1);
+if (unknown.length > 0 || (members !== 1 && members !== 3)) {
   console.error('usage: node scripts/etcd.mjs [--members 1|3]');
   process.exit(2);
 }
