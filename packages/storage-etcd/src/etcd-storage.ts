@@ -46,13 +46,16 @@ import {
   type StorageWatch,
   type UpdateFunction,
   type WatchOptions,
+  checkPreconditionsMet as checkAgainst,
+  checkWrittenObject as checkObject,
+  checkPreconditions,
 } from '@apiserver-kit/storage';
 import { circuitBreaker, ConsecutiveBreaker, handleWhen } from 'cockatiel';
 import { CompareResult, CompareTarget, Etcd3, type IKeyValue, type IOptions, isRecoverableError } from 'etcd3';
 import { isCompacted, isFutureRevision, toStorageError } from './etcd-errors.js';
 import { EtcdValues } from './etcd-values.js';
 import { EtcdWatch, type WatchSource } from './etcd-watch.js';
-import { checkAgainst, checkObject, checkPreconditions, withMetadata } from './write-checks.js';
+import { withMetadata } from './object-metadata.js';
 
 /** Options of {@link EtcdStorage}. */
 export interface EtcdStorageOptions {

@@ -7,7 +7,7 @@
  */
 import { type Codec, deepFreeze, encodeToBuffer, internalError, type KubeObject, type Stored } from '@apiserver-kit/codec';
 import type { IKeyValue } from 'etcd3';
-import { withMetadata } from './write-checks.js';
+import { withMetadata } from './object-metadata.js';
 
 /** Encodes and decodes the keys and values of one EtcdStorage. */
 export class EtcdValues {

@@ -4,6 +4,9 @@ export type { Clock, Timer, TimerOptions } from '@apiserver-kit/core';
 export { MemoryStorage } from './memory-storage.js';
 export type { MemoryStorageOptions } from './memory-storage.js';
 export { validateObjectMeta } from './object-meta.js';
+// The write checks of a Storage implementation (the conformance suite pins their messages), for other implementations to share.
+export { checkAgainst as checkPreconditionsMet, checkObject as checkWrittenObject, checkPreconditions } from './write-checks.js';
+export type { NamedMeta } from './write-checks.js';
 export { backoffDelay, DEFAULT_RETRY, resolveRetryOptions, retryOnConflict } from './retry.js';
 export type { PartialRetryOptions, RetryOnConflictOptions, RetryOptions } from './retry.js';
 export type {

@@ -33,7 +33,6 @@ import { BTree } from './internal/btree.js';
 import { sameEncoding } from './internal/same-encoding.js';
 import { type ChangeEvent, RevisionLog } from './memory-storage-log.js';
 import { MemoryWatch, type WatchSource } from './memory-storage-watch.js';
-import { validateObjectMeta } from './object-meta.js';
 import { backoffDelay, type PartialRetryOptions, resolveRetryOptions, type RetryOptions } from './retry.js';
 import type {
   CreateOptions,
@@ -47,8 +46,9 @@ import type {
   UpdateFunction,
   WatchOptions,
 } from './storage.js';
-import { keyConflict, keyExists, keyNotFound, preconditionFailed } from './storage-errors.js';
+import { keyConflict, keyExists, keyNotFound } from './storage-errors.js';
 import { checkPrefix, parseKey } from './storage-key.js';
+import { checkAgainst, checkObject, checkPreconditions, type NamedMeta } from './write-checks.js';
 
 /** Options of {@link MemoryStorage}. */
 export interface MemoryStorageOptions {
@@ -82,7 +82,6 @@ export interface MemoryStorageOptions {
 type StoredObject = Stored<KubeObject>;
 
 /** Metadata whose name has been checked (see `checkObject`). */
-type NamedMeta = ObjectMeta & { readonly name: string };
 
 /**
  * The boundary between the untyped store and `T`, the one cast of
@@ -443,65 +442,6 @@ function withMetadata(object: KubeObject, meta: ObjectMeta, fields: MetadataFiel
 }
 
 type MetadataFields = Partial<Record<'resourceVersion' | 'uid' | 'creationTimestamp', string | undefined>>;
-
-/**
- * Validates a written object against its key; returns it with the `null`
- * metadata fields left out (see object-meta.ts), and its metadata.
- */
-function checkObject(
-  key: string,
-  parsed: ReturnType<typeof parseKey>,
-  object: unknown,
-  what: 'object' | 'the result of tryUpdate',
-): { readonly object: KubeObject; readonly meta: NamedMeta } {
-  const name = what === 'object' ? 'object' : 'tryUpdate(…)';
-  if (typeof object !== 'object' || object === null || Array.isArray(object)) {
-    throw new TypeError(
-      what === 'object'
-        ? `Expected \`object\` to be an object, got ${received(object)}`
-        : `Expected \`tryUpdate\` to return an object, got ${received(object)}`,
-    );
-  }
-  // Wrong shapes (they come from a request body) are Invalid 422 before anything reads them.
-  const accepted = validateObjectMeta(key, object as KubeObject);
-  const meta = accepted.metadata;
-  if (typeof meta !== 'object' || meta === null || !isNamed(meta)) {
-    // A missing name is the caller's omission (it keyed the object), not the body's shape.
-    throw new TypeError(`Expected \`${name}.metadata.name\` to be a non-empty string, got ${received(typeof meta === 'object' && meta !== null ? meta.name : undefined)}`);
-  }
-  if (meta.name !== parsed.name) throw badRequest(`the name of the object (${meta.name}) does not match the key ${JSON.stringify(key)}`);
-  const namespace = meta.namespace;
-  if (namespace !== undefined && namespace !== '' && namespace !== parsed.namespace) {
-    throw badRequest(`the namespace of the object (${namespace}) does not match the key ${JSON.stringify(key)}`);
-  }
-  return { object: accepted, meta };
-}
-
-function isNamed(meta: ObjectMeta): meta is NamedMeta {
-  return typeof meta.name === 'string' && meta.name !== '';
-}
-
-function checkPreconditions(preconditions: Preconditions | undefined): void {
-  if (preconditions === undefined) return;
-  checkOptions('preconditions', preconditions);
-  for (const field of ['uid', 'resourceVersion'] as const) {
-    const value = preconditions[field];
-    if (value !== undefined && typeof value !== 'string') {
-      throw new TypeError(`Expected \`preconditions.${field}\` to be a string, got ${received(value)}`);
-    }
-  }
-}
-
-function checkAgainst(key: string, preconditions: Preconditions | undefined, object: KubeObject | undefined): void {
-  if (preconditions === undefined) return;
-  const meta = object?.metadata ?? {};
-  if (preconditions.uid !== undefined && preconditions.uid !== meta.uid) {
-    throw preconditionFailed(key, 'UID', preconditions.uid, meta.uid);
-  }
-  if (preconditions.resourceVersion !== undefined && preconditions.resourceVersion !== meta.resourceVersion) {
-    throw preconditionFailed(key, 'ResourceVersion', preconditions.resourceVersion, meta.resourceVersion);
-  }
-}
 
 function checkRetention(name: string, value: unknown): number {
   if (value === Infinity) return value;
